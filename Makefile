@@ -1,0 +1,42 @@
+# Two commands from a fresh clone (only python3 and git needed):
+#   make book   build the student site into _build/html
+#   make test   run every test (builds the book itself, drives headless Chromium)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('pyproject.toml','rb').read()).hexdigest()[:12])")
+JB     := $(BIN)/jupyter-book build . -W -n --keep-going
+
+.PHONY: book instructor test serve release clean bench chromium
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+book: $(STAMP)
+	$(JB)
+
+instructor: $(STAMP)
+	$(BIN)/course build-instructor
+
+release: $(STAMP)
+	$(BIN)/course release
+
+serve: book
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Headless Chromium is needed for the browser tests: sudo apt-get install chromium"; exit 1; fi; }
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf _build

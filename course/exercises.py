@@ -1,0 +1,105 @@
+"""Autograded exercises: ``exercises/<id>/exercise.md`` (instructor source, solutions fenced by
+``# BEGIN SOLUTION`` / ``# END SOLUTION``) and ``exercises/<id>/tests.py`` (public tests)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+_ASSIGN = re.compile(r"^(\s*)([A-Za-z_]\w*)\s*(?::[^=]+)?=(?!=)")
+STUB = "...  # YOUR CODE HERE"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+
+    @property
+    def folder(self) -> Path:
+        return paths.EXERCISES / self.id
+
+    @property
+    def source(self) -> Path:
+        return self.folder / "exercise.md"
+
+    @property
+    def tests(self) -> Path:
+        return self.folder / "tests.py"
+
+    def answers(self) -> dict[str, str]:
+        from .grading.runner import load_tests
+
+        return dict(load_tests(self.tests).ANSWERS)
+
+    def notebook(self):
+        """The instructor notebook (with solutions), read from its MyST text."""
+        import jupytext
+
+        return jupytext.read(self.source)
+
+    def student_notebook(self):
+        """The student version: solution lines replaced by stubs, no outputs."""
+        nb = self.notebook()
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.source = strip_solutions(cell.source)
+                cell.outputs, cell.execution_count = [], None
+        nb.metadata.pop("jupytext", None)
+        nb.metadata["course"] = {"exercise": self.id}
+        return nb
+
+    def solution_lines(self) -> list[str]:
+        """Every non-blank line inside a solution fence (tests use it to hunt for leaks)."""
+        lines, inside = [], False
+        for cell in self.notebook().cells:
+            for line in cell.source.splitlines():
+                if line.strip() == BEGIN:
+                    inside = True
+                elif line.strip() == END:
+                    inside = False
+                elif inside and line.strip():
+                    lines.append(line.strip())
+        return lines
+
+
+def strip_solutions(source: str) -> str:
+    """Replace each fenced solution block by stubs: ``name = ...`` for every variable the
+    block assigns at its own indentation, or a bare ``...`` if it assigns none."""
+    out, block, inside = [], [], False
+    for line in source.splitlines():
+        if line.strip() == BEGIN:
+            inside, block = True, []
+            indent = line[: len(line) - len(line.lstrip())]
+        elif line.strip() == END:
+            if not inside:
+                raise ValueError("'# END SOLUTION' without '# BEGIN SOLUTION'")
+            names = []
+            for b in block:
+                m = _ASSIGN.match(b)
+                if m and m.group(1) == indent and m.group(2) not in names:
+                    names.append(m.group(2))
+            out += [f"{indent}{n} = {STUB}" for n in names] or [f"{indent}{STUB}"]
+            inside = False
+        elif inside:
+            block.append(line)
+        else:
+            out.append(line)
+    if inside:
+        raise ValueError("'# BEGIN SOLUTION' without '# END SOLUTION'")
+    return "\n".join(out)
+
+
+def all_exercises() -> list[Exercise]:
+    return [Exercise(p.parent.name) for p in sorted(paths.EXERCISES.glob("*/exercise.md"))]
+
+
+def get(exercise_id: str) -> Exercise:
+    ex = Exercise(exercise_id)
+    if not ex.source.exists():
+        known = ", ".join(e.id for e in all_exercises()) or "none"
+        raise KeyError(f"no exercise {exercise_id!r} (known: {known})")
+    return ex

@@ -1,0 +1,315 @@
+"""The book's Sphinx extension: readings rendered from seeds, the timeline, the glossary,
+quiz assets, and the instructor-only directives.
+
+Directives generate MyST text and parse it in place where that is simpler than building
+nodes by hand (tables, glossary, answer keys): what they render is plain MyST.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import yaml
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import banks, paths, seeds
+from . import exercises as exlib
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def para_id(seed: str, n: int) -> str:
+    return f"s{seed}-p{n}"
+
+
+def para_link(seed: str, n: int, label: str | None = None) -> str:
+    """A MyST link to a paragraph, or plain text if no chapter renders that seed yet."""
+    label = label or f"¶{n}"
+    return f"[{label}](#{para_id(seed, n)})" if seeds.chapter_page(seed) else f"seed {seed} {label}"
+
+
+def _range(spec: str, count: int) -> tuple[int, int]:
+    first, _, last = spec.strip().partition("-")
+    a, b = int(first), int(last or first)
+    if not 1 <= a <= b <= count:
+        raise ValueError(f"paragraphs {spec} outside ¶1–{count}")
+    return a, b
+
+
+class _MystDirective(SphinxDirective):
+    """Base: render generated MyST text in place."""
+
+    def parse_myst(self, text: str) -> list[nodes.Node]:
+        box = nodes.container()
+        self.state.nested_parse(StringList(text.splitlines(), source=self.get_source_info()[0]),
+                                self.content_offset, box)
+        return box.children
+
+
+class Reading(SphinxDirective):
+    """```{reading} 000  /  :paragraphs: 4-7``` — numbered, linkable paragraphs of a seed."""
+
+    required_arguments = 1
+    option_spec = {"paragraphs": directives.unchanged_required}
+
+    def run(self):
+        seed = self.arguments[0]
+        try:
+            paras = seeds.paragraphs(seed)
+            first, last = _range(self.options.get("paragraphs", f"1-{len(paras)}"), len(paras))
+        except (KeyError, ValueError) as exc:
+            raise self.error(f"reading {seed}: {exc}")
+        ems = {}
+        for em in seeds.emendations(seed):
+            ems.setdefault(em.paragraph, []).append(em)
+        std = self.env.get_domain("std")
+        box = nodes.container(classes=["seed-reading"])
+        for n in range(first, last + 1):
+            pid = para_id(seed, n)
+            p = nodes.paragraph(classes=["seed-para"], ids=[pid])
+            p += nodes.reference("", f"¶{n}", refuri=f"#{pid}", classes=["para-num"])
+            for i, line in enumerate(paras[n - 1].split("\n")):
+                if i:
+                    p += nodes.raw("", "<br/>", format="html")
+                p += _with_emendations(line, ems.get(n, []))
+            box += p
+            if pid in std.anonlabels and std.anonlabels[pid][0] != self.env.docname:
+                logger.warning(f"¶ anchor {pid} is rendered twice", location=self.get_location())
+            std.anonlabels[pid] = (self.env.docname, pid)
+            std.labels[pid] = (self.env.docname, pid, f"¶{n} (seed {seed})")
+        if not hasattr(self.env, "course_readings"):
+            self.env.course_readings = {}
+        self.env.course_readings.setdefault(self.env.docname, []).append((seed, first, last))
+        return [box]
+
+
+def _with_emendations(line: str, ems) -> list[nodes.Node]:
+    out, rest = [], line
+    for em in ems:
+        if em.original in rest:
+            before, _, rest = rest.partition(em.original)
+            out += [nodes.Text(before), nodes.inline(em.original, em.original, classes=["sic"]),
+                    nodes.inline("", f" [read: {em.reading}]", classes=["emendation"])]
+    out.append(nodes.Text(rest))
+    return out
+
+
+def check_readings(app, env):
+    """Every page that renders a seed renders all of it, once, in order (fails -W builds)."""
+    for docname, parts in getattr(env, "course_readings", {}).items():
+        by_seed: dict[str, list] = {}
+        for seed, first, last in parts:
+            by_seed.setdefault(seed, []).append((first, last))
+        for seed, spans in by_seed.items():
+            expected, count = 1, seeds.paragraph_count(seed)
+            for first, last in spans:
+                if first != expected:
+                    logger.warning(f"{docname}: reading of seed {seed} jumps to ¶{first}; "
+                                   f"¶{expected} should come next")
+                expected = last + 1
+            if expected != count + 1:
+                logger.warning(f"{docname}: reading of seed {seed} stops at ¶{expected - 1} of {count}")
+
+
+def purge_readings(app, env, docname):
+    getattr(env, "course_readings", {}).pop(docname, None)
+
+
+def merge_readings(app, env, docnames, other):
+    env.course_readings = {**getattr(env, "course_readings", {}),
+                           **getattr(other, "course_readings", {})}
+
+
+def _fmt_date(start: str, end: str, precision: str) -> str:
+    import datetime as dt
+
+    s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    fmt = {"day": "%-d %b %Y", "month": "%b %Y", "year": "%Y"}[precision]
+    if s == e or (precision != "day" and s.strftime(fmt) == e.strftime(fmt)):
+        return s.strftime(fmt)
+    return f"{s.strftime(fmt)} – {e.strftime(fmt)}"
+
+
+def timeline_rows() -> dict[str, dict]:
+    with open(paths.DATA / "timeline.csv", encoding="utf-8", newline="") as fh:
+        return {row["id"]: row for row in csv.DictReader(fh)}
+
+
+class Timeline(_MystDirective):
+    """```{timeline}  /  :events: id1, id2``` — a table of events from data/timeline.csv."""
+
+    option_spec = {"events": directives.unchanged_required}
+
+    def run(self):
+        rows = timeline_rows()
+        ids = [i.strip() for i in self.options.get("events", "").split(",") if i.strip()] or list(rows)
+        missing = [i for i in ids if i not in rows]
+        if missing:
+            raise self.error(f"timeline: unknown event id(s) {', '.join(missing)} (see data/timeline.csv)")
+        lines = ["| Date | Event | Where the texts mention it | Source | Certainty |", "|---|---|---|---|---|"]
+        for row in sorted((rows[i] for i in ids), key=lambda r: r["start"]):
+            refs = []
+            for ref in row["seed_refs"].split():
+                r = banks.parse_ref(ref)
+                refs.append(para_link(r.seed, r.first) if seeds.chapter_page(r.seed) else f"seed {r.seed} ¶{r.first}")
+            lines.append(f"| {_fmt_date(row['start'], row['end'], row['precision'])} | {row['event']} | "
+                         f"{', '.join(refs) or '—'} | {row['source']} | {row['certainty']} |")
+        box = nodes.container(classes=["course-timeline"])
+        box.extend(self.parse_myst("\n".join(lines)))
+        return [box]
+
+
+class CourseGlossary(_MystDirective):
+    """```{course-glossary}``` — the glossary, rendered from data/glossary.yml."""
+
+    def run(self):
+        entries = yaml.safe_load((paths.DATA / "glossary.yml").read_text(encoding="utf-8"))
+        lines = ["```{glossary}", ":sorted:"]
+        for e in entries:
+            lines += [e["term"], f"  {' '.join(e['definition'].split())}"]
+            for use in e.get("uses", []):
+                links = ", ".join(para_link(str(use["seed"]), int(n)) for n in use.get("paras", []))
+                lines += ["", f"  *Seed {use['seed']}* ({links}): {' '.join(use['note'].split())}"]
+            lines.append("")
+        lines.append("```")
+        return self.parse_myst("\n".join(lines))
+
+
+def _instructor_only(directive: SphinxDirective) -> None:
+    if directive.config.course_edition != "instructor":
+        raise directive.error(f"{directive.name} is instructor-only and must not be in the student edition")
+
+
+class QuizKey(_MystDirective):
+    """```{quiz-key} 01_soviets``` — the bank's key with the reason for every option."""
+
+    required_arguments = 1
+
+    def run(self):
+        _instructor_only(self)
+        bank = banks.all_banks()[self.arguments[0]]
+        lines = []
+        for it in bank["items"]:
+            lines += [f"**{it['id']}** · {it['bloom']} · {it['skill']} · rests on "
+                      + ", ".join(it["refs"]), "", it["question"], ""]
+            for letter, o in zip("ABCD", it["options"]):
+                mark = "**key**" if o["correct"] else "distractor"
+                lines.append(f"- {letter} ({mark}): {o['text']} — *{banks_feedback(o, it)}*")
+            lines.append("")
+        return self.parse_myst("\n".join(lines))
+
+
+def banks_feedback(option, item) -> str:
+    from .quiz import feedback_markdown
+
+    return feedback_markdown(option["feedback"], item["seed"])
+
+
+class ModelAnswers(_MystDirective):
+    """```{model-answers} 01_soviets``` — each guided question with its model answer."""
+
+    required_arguments = 1
+
+    def run(self):
+        _instructor_only(self)
+        from .questions import guided_questions, model_answers
+
+        chapter = self.arguments[0]
+        answers = model_answers(chapter)
+        lines = []
+        for q in guided_questions(chapter):
+            a = answers[q.id]
+            lines += [f"**{q.id} · {q.bloom} · {q.skill}**", "", q.text, "",
+                      f"*Model answer.* {' '.join(a['answer'].split())}", "", "*Look for:*", ""]
+            lines += [f"- {x}" for x in a.get("look_for", [])] + [""]
+        return self.parse_myst("\n".join(lines))
+
+
+class ExerciseNotebook(_MystDirective):
+    """```{exercise-notebook} 01_soviets``` — the exercise as students get it (or, with
+    ``:solutions:``, as the instructor wrote it), cell by cell, plus a download link."""
+
+    required_arguments = 1
+    option_spec = {"solutions": directives.flag}
+
+    def run(self):
+        try:
+            ex = exlib.get(self.arguments[0])
+        except KeyError as exc:
+            raise self.error(str(exc.args[0]))
+        self.env.note_dependency(str(ex.source))
+        self.env.note_dependency(str(ex.tests))
+        with_solutions = "solutions" in self.options
+        if with_solutions:
+            _instructor_only(self)
+            nb = ex.notebook()
+        else:
+            nb = ex.student_notebook()
+        lines = []
+        if not with_solutions:
+            import nbformat
+
+            # The download lives inside the source tree (Sphinx resolves downloads there).
+            target = Path(self.env.srcdir) / "_build" / "course-release" / ex.id / f"{ex.id}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, target)
+            rel = "/" + target.relative_to(self.env.srcdir).as_posix()
+            lines += [f"{{download}}`Download the exercise notebook ({ex.id}.ipynb) <{rel}>`", ""]
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                lines += [cell.source, ""]
+            elif cell.cell_type == "code" and "remove-cell" not in cell.metadata.get("tags", []):
+                lines += ["```python", cell.source, "```", ""]
+        if with_solutions:
+            lines += ["*The public tests (`tests.py`):*", "", "```python",
+                      ex.tests.read_text(encoding="utf-8").rstrip(), "```"]
+        return self.parse_myst("\n".join(lines))
+
+
+def on_config_inited(app, config):
+    config.html_static_path.append(str(STATIC))
+    if config.course_edition != "instructor":
+        config.exclude_patterns.append("instructor/**")
+
+
+def on_builder_inited(app):
+    try:
+        banks.all_banks()
+    except banks.BankError as exc:
+        raise ExtensionError(str(exc)) from None
+    app.add_css_file("course.css")
+
+
+def on_page_context(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if scripts is not None:
+        # Thebe is off in this course (students launch Binder or Colab instead); its config
+        # snippet is added twice by sphinx-thebe and redeclares a const, a page error.
+        scripts[:] = [s for s in scripts if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
+                      and "sphinx-thebe" not in str(s)]
+    if "course-quiz" in context.get("body", ""):
+        app.add_js_file("quiz.js")
+
+
+def setup(app):
+    app.add_config_value("course_edition", "student", "env")
+    app.add_directive("reading", Reading)
+    app.add_directive("timeline", Timeline)
+    app.add_directive("course-glossary", CourseGlossary)
+    app.add_directive("quiz-key", QuizKey)
+    app.add_directive("model-answers", ModelAnswers)
+    app.add_directive("exercise-notebook", ExerciseNotebook)
+    app.connect("config-inited", on_config_inited)
+    app.connect("builder-inited", on_builder_inited)
+    app.connect("env-purge-doc", purge_readings)
+    app.connect("env-merge-info", merge_readings)
+    app.connect("env-check-consistency", check_readings)
+    app.connect("html-page-context", on_page_context)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,80 @@
+"""Quiz banks are validated: a bad bank fails with a message naming the file and the item."""
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course import banks
+
+ROOT = Path(__file__).resolve().parent.parent
+BANK = yaml.safe_load((ROOT / "quizzes" / "01_soviets.yml").read_text(encoding="utf-8"))
+
+
+def test_every_bank_is_valid():
+    found = banks.all_banks()
+    assert "01_soviets" in found
+
+
+def test_chapter_1_bank_meets_the_item_rules():
+    items = BANK["items"]
+    quiz = [i for i in items if i["id"].startswith("s000-q")]
+    assert len(quiz) >= 8
+    for it in items:
+        assert it["question"].rstrip().endswith("?"), f"{it['id']}: the stem should be a question"
+        assert len(it["options"]) == 4
+        assert sum(o["correct"] for o in it["options"]) == 1
+        for o in it["options"]:
+            assert banks.refs_in_text(o["feedback"], "000"), f"{it['id']}: feedback without ¶"
+    # The key's position varies.
+    positions = {next(n for n, o in enumerate(i["options"]) if o["correct"]) for i in quiz}
+    assert len(positions) >= 3
+    skills = {i["skill"] for i in quiz}
+    assert {"sourcing", "corroboration"} <= skills
+
+
+def _broken(mutate):
+    bank = copy.deepcopy(BANK)
+    mutate(bank)
+    return banks.validate(bank, "quizzes/test.yml")
+
+
+@pytest.mark.parametrize("mutate, expected", [
+    (lambda b: b["items"][1]["options"][0].update(correct=True), "exactly one option must be correct"),
+    (lambda b: b["items"][2]["options"][3].update(feedback="No reason given at all."), "must cite a paragraph"),
+    (lambda b: b["items"][0].update(refs=["000:99"]), "seed 000 has no ¶99"),
+    (lambda b: b["items"][0]["options"][1].update(feedback="See ¶40 for this point."), "no ¶40"),
+    (lambda b: b["items"][3].update(id=b["items"][0]["id"]), "duplicate id"),
+    (lambda b: b["items"][0]["options"].pop(), "is too short"),
+    (lambda b: b["items"][0]["options"][2].update(text="All of the above"), "all/none of the above"),
+    (lambda b: b["items"][0].pop("feedback", None) or b["items"][0]["options"][0].pop("feedback"),
+     "'feedback' is a required property"),
+])
+def test_invalid_bank_is_reported_with_file_and_item(mutate, expected):
+    problems = _broken(mutate)
+    assert any(expected in p for p in problems), problems
+    assert all(p.startswith("quizzes/test.yml") for p in problems)
+    assert any(", item s000-" in p for p in problems), problems
+
+
+def test_invalid_bank_fails_the_book_build(repo_copy):
+    bank = repo_copy / "quizzes" / "01_soviets.yml"
+    data = yaml.safe_load(bank.read_text(encoding="utf-8"))
+    data["items"][4]["options"][0]["correct"] = True
+    bank.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    env = {"COURSE_ROOT": str(repo_copy), "PATH": str(Path(sys.executable).parent)}
+    proc = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(repo_copy),
+                           "-W", "-n"], capture_output=True, text=True, env=env, timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "quizzes/01_soviets.yml, item s000-q05: exactly one option must be correct" in out, out[-3000:]
+
+
+def test_course_validate_command():
+    proc = subprocess.run([str(Path(sys.executable).parent / "course"), "validate"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "01_soviets" in proc.stdout

@@ -1,0 +1,186 @@
+"""The student site, built by jupyter-book itself: the reading, quizzes, links, no CDN, no answers."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from course import exercises, questions, seeds
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").split())
+
+
+def sentences(text: str) -> list[str]:
+    """Split on sentence ends; short fragments are kept as they are."""
+    parts = re.split(r"(?<=[.?!:;])\s+", norm(text))
+    return [p for p in parts if p]
+
+
+def test_every_sentence_of_seed_000_is_on_the_chapter_page_in_order(student_site):
+    page = soup(student_site / "chapters" / "01_soviets.html")
+    for em in page.select(".seed-reading .emendation"):
+        em.decompose()
+    reading = norm(" ".join(p.get_text(" ") for p in page.select(".seed-reading p.seed-para")))
+    reading = re.sub(r"¶\d+ ", "", reading)
+    pos = 0
+    for sentence in sentences(seeds.text("000")):
+        found = reading.find(sentence, pos)
+        assert found >= 0, f"missing or out of order: {sentence!r}"
+        pos = found + len(sentence)
+
+
+def test_every_paragraph_has_one_stable_anchor(student_site):
+    html = (student_site / "chapters" / "01_soviets.html").read_text(encoding="utf-8")
+    for n in range(1, 29):
+        assert html.count(f'id="s000-p{n}"') == 1, f"¶{n}"
+    assert 'id="s000-p29"' not in html
+
+
+def test_emendation_is_shown_beside_the_original(student_site):
+    page = soup(student_site / "chapters" / "01_soviets.html")
+    para = page.find(id="s000-p12")
+    assert para.select_one(".sic").get_text() == "no longer, there."
+    assert "[read: no longer there.]" in para.select_one(".emendation").get_text()
+
+
+def test_chapter_page_has_the_template_sections(student_site):
+    page = soup(student_site / "chapters" / "01_soviets.html")
+    headings = [norm(h.get_text()).rstrip("#") for h in page.select("h2")]
+    for section in ["At a glance", "Sourcing card", "Context", "Central question",
+                    "Before you read", "The reading", "Reading a polemic fairly", "Corroboration",
+                    "Fact-check", "Key terms", "Summary"]:
+        assert any(h.startswith(section) for h in headings), f"no section {section!r}: {headings}"
+    assert page.select_one(".course-timeline table"), "the context needs its mini-timeline"
+    assert len(page.select("a.reference.internal[href*='glossary.html#term-']")) >= 10
+
+
+def test_glossary_renders_every_term_and_links_back_to_paragraphs(student_site):
+    entries = yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"))
+    page = soup(student_site / "glossary.html")
+    terms = {norm(dt.get_text()).rstrip("#¶").strip() for dt in page.select("dl.glossary dt")}
+    for e in entries:
+        assert e["term"] in terms
+    assert page.select("a[href*='01_soviets.html#s000-p']")
+
+
+def test_notebook_page_is_executed_without_errors(student_site):
+    html = (student_site / "chapters" / "01_soviets_notebook.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(html, "html.parser")
+    assert not page.select(".output.error, .output.traceback"), "an executed cell raised"
+    assert len(page.select(".cell_output img")) >= 2, "the data exercise plots are missing"
+    assert page.select(".cell_output table"), "the data exercise tables are missing"
+    assert "course-check" in html, "the answer-check cells did not run"
+
+
+def test_quizzes_are_static_accessible_html(student_site):
+    page = soup(student_site / "chapters" / "01_soviets_notebook.html")
+    quizzes = page.select("div.course-quiz")
+    assert len(quizzes) >= 9
+    for q in quizzes:
+        assert q.select_one("fieldset > legend")
+        assert len(q.select("input[type=radio]")) == 4
+        live = q.select_one(".course-quiz-feedback")
+        assert live["role"] == "status" and live["aria-live"] == "polite"
+        payload = json.loads(__import__("base64").b64decode(q["data-quiz"]))
+        assert sum(o["correct"] for o in payload) == 1
+    assert not page.select("script[type='application/vnd.jupyter.widget-view+json']")
+    assert page.select("script[src*='quiz.js']")
+    # Pages without a quiz do not load its script.
+    assert not soup(student_site / "chapters" / "01_soviets.html").select("script[src*='quiz.js']")
+
+
+def _html_files(site: Path):
+    return [p for p in site.rglob("*.html")]
+
+
+def test_no_page_loads_anything_from_another_host(student_site):
+    for path in _html_files(student_site):
+        page = soup(path)
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for el in page.find_all(tag):
+                url = el.get(attr) or ""
+                assert not re.match(r"^(https?:)?//", url), f"{path.name} loads {url}"
+        assert "THEBE_JS_URL" not in str(page)
+
+
+def squeeze(text: str) -> str:
+    """Text with all whitespace removed: highlighted code is split into spans, so a solution
+    line shows up in page text with extra spaces between its tokens."""
+    return "".join(text.replace("’", "'").split())
+
+
+def site_texts(site: Path):
+    """Every text a student can reach: page text, sources, downloads (notebooks)."""
+    for path in site.rglob("*"):
+        if path.suffix == ".html":
+            yield path, soup(path).get_text(" ")
+        elif path.suffix in {".ipynb", ".md", ".txt", ".py", ".js"}:
+            yield path, path.read_text(encoding="utf-8", errors="replace")
+
+
+def _windows(text: str, size: int = 16, step: int = 4):
+    """Overlapping runs of words: a leak shows as a long run of the answer's own words
+    (short shared phrases like "a tax in kind" are facts, not leaks)."""
+    words = norm(text).split()
+    return {" ".join(words[i:i + size]) for i in range(0, max(1, len(words) - size + 1), step)}
+
+
+def instructor_only_texts():
+    """Model-answer runs (the answer's own words, not its quotations) and solution lines."""
+    sources = norm(" ".join(seeds.text(s) for s in seeds.catalogue()))
+    answers = set()
+    for a in questions.model_answers("01_soviets").values():
+        answers |= {w for w in _windows(a["answer"]) if w not in sources}
+    solution = set(exercises.get("01_soviets").solution_lines())
+    return answers, solution
+
+
+def leaks(site: Path) -> list[str]:
+    answers, solution = instructor_only_texts()
+    assert answers and solution
+    found = []
+    for path, text in site_texts(site):
+        words, flat = norm(text), squeeze(text)
+        found += [f"{path.name}: model answer {a!r}" for a in answers if a in words]
+        found += [f"{path.name}: solution {line!r}" for line in solution if squeeze(line) in flat]
+    return found
+
+
+def test_student_site_contains_no_model_answer_and_no_solution(student_site):
+    assert leaks(student_site) == []
+    assert not list(student_site.rglob("*lesson*")) and not (student_site / "instructor").exists()
+
+
+def test_leak_detector_finds_answers_where_they_are(instructor_site):
+    """The same search, on the instructor edition, must find every solution line."""
+    found = leaks(instructor_site)
+    _, solution = instructor_only_texts()
+    assert all(any(repr(line) in f for f in found) for line in solution), found
+    assert any("model answer" in f for f in found)
+
+
+def test_exercise_page_offers_the_student_notebook(student_site):
+    page = soup(student_site / "chapters" / "01_soviets_exercise.html")
+    link = page.select_one("a.download")
+    assert link and link["href"].endswith("01_soviets.ipynb")
+    nb = json.loads((student_site / "chapters" / link["href"]).resolve().read_text(encoding="utf-8"))
+    assert nb["metadata"]["course"]["exercise"] == "01_soviets"
+    source = "".join("".join(c["source"]) for c in nb["cells"])
+    assert "...  # YOUR CODE HERE" in source and "BEGIN SOLUTION" not in source
+
+
+def test_notebook_page_has_download_and_launch_buttons(student_site):
+    html = (student_site / "chapters" / "01_soviets_notebook.html").read_text(encoding="utf-8")
+    assert "mybinder.org" in html and "colab.research.google.com" in html
+    assert "01_soviets_notebook.ipynb" in html

@@ -184,3 +184,20 @@ def test_notebook_page_has_download_and_launch_buttons(student_site):
     html = (student_site / "chapters" / "01_soviets_notebook.html").read_text(encoding="utf-8")
     assert "mybinder.org" in html and "colab.research.google.com" in html
     assert "01_soviets_notebook.ipynb" in html
+
+
+def test_a_chapter_that_skips_paragraphs_fails_the_build(repo_copy):
+    import subprocess
+    import sys
+
+    chapter = repo_copy / "chapters" / "01_soviets.md"
+    text = chapter.read_text(encoding="utf-8")
+    assert ":paragraphs: 17-19" in text
+    chapter.write_text(text.replace(":paragraphs: 17-19", ":paragraphs: 17-18"), encoding="utf-8")
+    bindir = Path(sys.executable).parent
+    proc = subprocess.run([str(bindir / "jupyter-book"), "build", str(repo_copy), "-W", "-n"],
+                          capture_output=True, text=True, timeout=600,
+                          env={"COURSE_ROOT": str(repo_copy), "PATH": str(bindir), "HOME": str(repo_copy)})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "reading of seed 000 jumps to ¶20; ¶19 should come next" in out, out[-3000:]

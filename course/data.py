@@ -3,6 +3,8 @@
 - ``timeline()``: dated events from ``data/timeline.csv`` (one file for the whole course);
   each row has its source (a seed ¶ or the fact base) and a certainty flag.
 - ``paragraphs(seed)``: a seed's text as data, one row per ¶, computed from the seed file.
+- ``dataset(name)``: a table of figures from ``data/<name>.csv``; every row has ``seed``,
+  ``para`` and ``quote`` (the seed's words the figure comes from).
 """
 
 from __future__ import annotations
@@ -36,3 +38,12 @@ def paragraphs(seed: str) -> pd.DataFrame:
         "text": [p.replace("\n", " ") for p in paras],
         "words": [len(WORD.findall(p)) for p in paras],
     })
+
+
+def dataset(name: str) -> pd.DataFrame:
+    """A course dataset by name, e.g. ``dataset("party_composition_1927")``."""
+    path = paths.DATA / f"{name}.csv"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in paths.DATA.glob("*.csv") if p.stem != "timeline"))
+        raise FileNotFoundError(f"no dataset {name!r}; the course has: {known}")
+    return pd.read_csv(path, dtype={"seed": str})

@@ -133,3 +133,8 @@ def emendations(seed_id: str | None = None) -> list[Emendation]:
 def chapter_page(seed_id: str) -> str | None:
     """Docname of the chapter that renders this seed's reading, or None if none does yet."""
     return get(seed_id).chapter
+
+
+def chapters() -> list[tuple[str, str]]:
+    """(chapter slug, seed id) for every seed that has a chapter, in course order."""
+    return sorted((s.chapter.rsplit("/", 1)[-1], s.id) for s in catalogue().values() if s.chapter)

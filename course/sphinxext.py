@@ -61,6 +61,7 @@ class Reading(SphinxDirective):
 
     def run(self):
         seed = self.arguments[0]
+        self.env.note_dependency(str(paths.SEEDS / "emendations.csv"))
         try:
             paras = seeds.paragraphs(seed)
             first, last = _range(self.options.get("paragraphs", f"1-{len(paras)}"), len(paras))
@@ -70,7 +71,8 @@ class Reading(SphinxDirective):
         for em in seeds.emendations(seed):
             ems.setdefault(em.paragraph, []).append(em)
         std = self.env.get_domain("std")
-        box = nodes.container(classes=["seed-reading"])
+        # The reading is verbatim: no smart quotes, dashes or ellipses from Sphinx.
+        box = nodes.container(classes=["seed-reading"], support_smartquotes=False)
         for n in range(first, last + 1):
             pid = para_id(seed, n)
             p = nodes.paragraph(classes=["seed-para"], ids=[pid])
@@ -148,6 +150,7 @@ class Timeline(_MystDirective):
     option_spec = {"events": directives.unchanged_required}
 
     def run(self):
+        self.env.note_dependency(str(paths.DATA / "timeline.csv"))
         rows = timeline_rows()
         ids = [i.strip() for i in self.options.get("events", "").split(",") if i.strip()] or list(rows)
         missing = [i for i in ids if i not in rows]
@@ -170,6 +173,7 @@ class CourseGlossary(_MystDirective):
     """```{course-glossary}``` — the glossary, rendered from data/glossary.yml."""
 
     def run(self):
+        self.env.note_dependency(str(paths.DATA / "glossary.yml"))
         entries = yaml.safe_load((paths.DATA / "glossary.yml").read_text(encoding="utf-8"))
         lines = ["```{glossary}", ":sorted:"]
         for e in entries:
@@ -179,6 +183,19 @@ class CourseGlossary(_MystDirective):
                 lines += ["", f"  *Seed {use['seed']}* ({links}): {' '.join(use['note'].split())}"]
             lines.append("")
         lines.append("```")
+        return self.parse_myst("\n".join(lines))
+
+
+class Emendations(_MystDirective):
+    """```{emendations}``` — the table of reading-text emendations, from seeds/emendations.csv."""
+
+    def run(self):
+        self.env.note_dependency(str(paths.SEEDS / "emendations.csv"))
+        lines = ["| Seed | ¶ | Original | Reading | Reason |", "|---|---|---|---|---|"]
+        for em in seeds.emendations():
+            cell = lambda t: t.replace("|", "\\|")
+            lines.append(f"| {em.seed} | {para_link(em.seed, em.paragraph, str(em.paragraph))} | "
+                         f"“{cell(em.original)}” | “{cell(em.reading)}” | {cell(em.reason)} |")
         return self.parse_myst("\n".join(lines))
 
 
@@ -194,6 +211,7 @@ class QuizKey(_MystDirective):
 
     def run(self):
         _instructor_only(self)
+        self.env.note_dependency(str(paths.QUIZZES / f"{self.arguments[0]}.yml"))
         bank = banks.all_banks()[self.arguments[0]]
         lines = []
         for it in bank["items"]:
@@ -222,6 +240,8 @@ class ModelAnswers(_MystDirective):
         from .questions import guided_questions, model_answers
 
         chapter = self.arguments[0]
+        self.env.note_dependency(str(paths.INSTRUCTOR / "answers" / f"{chapter}.yml"))
+        self.env.note_dependency(str(paths.CHAPTERS / f"{chapter}_notebook.md"))
         answers = model_answers(chapter)
         lines = []
         for q in guided_questions(chapter):
@@ -273,6 +293,28 @@ class ExerciseNotebook(_MystDirective):
         return self.parse_myst("\n".join(lines))
 
 
+def _data_fingerprint() -> str:
+    """One hash over every data file pages are rendered from (seeds, datasets, banks, answers,
+    exercises): when any of them changes, every page is re-read, since ¶ links, glossary entries
+    and keys can appear on any page."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for folder in (paths.SEEDS, paths.DATA, paths.QUIZZES, paths.INSTRUCTOR / "answers", paths.EXERCISES):
+        for f in sorted(folder.rglob("*")):
+            if f.is_file() and f.suffix in {".txt", ".yml", ".csv", ".md", ".py"}:
+                h.update(str(f.relative_to(paths.ROOT)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def on_get_outdated(app, env, added, changed, removed):
+    fingerprint = _data_fingerprint()
+    stale = getattr(env, "course_data_fingerprint", None) != fingerprint
+    env.course_data_fingerprint = fingerprint
+    return list(env.found_docs) if stale else []
+
+
 def on_config_inited(app, config):
     config.html_static_path.append(str(STATIC))
     if config.course_edition != "instructor":
@@ -303,11 +345,13 @@ def setup(app):
     app.add_directive("reading", Reading)
     app.add_directive("timeline", Timeline)
     app.add_directive("course-glossary", CourseGlossary)
+    app.add_directive("emendations", Emendations)
     app.add_directive("quiz-key", QuizKey)
     app.add_directive("model-answers", ModelAnswers)
     app.add_directive("exercise-notebook", ExerciseNotebook)
     app.connect("config-inited", on_config_inited)
     app.connect("builder-inited", on_builder_inited)
+    app.connect("env-get-outdated", on_get_outdated)
     app.connect("env-purge-doc", purge_readings)
     app.connect("env-merge-info", merge_readings)
     app.connect("env-check-consistency", check_readings)

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course import exercises, questions, seeds
+from course import banks, exercises, questions, seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,35 +27,46 @@ def sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def test_every_sentence_of_seed_000_is_on_the_chapter_page_in_order(student_site):
-    page = soup(student_site / "chapters" / "01_soviets.html")
-    for em in page.select(".seed-reading .emendation"):
-        em.decompose()
-    reading = norm(" ".join(p.get_text(" ") for p in page.select(".seed-reading p.seed-para")))
-    reading = re.sub(r"¶\d+ ", "", reading)
+CHAPTERS = seeds.chapters()
+ids = [slug for slug, _ in CHAPTERS]
+
+
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=ids)
+def test_every_sentence_of_the_seed_is_on_the_chapter_page_in_order(student_site, slug, seed):
+    page = soup(student_site / "chapters" / f"{slug}.html")
+    for el in page.select(".seed-reading .emendation, .seed-reading .para-num"):
+        el.decompose()
+    for br in page.select(".seed-reading br"):
+        br.replace_with(" ")
+    reading = norm(" ".join(p.get_text("") for p in page.select(".seed-reading p.seed-para")))
     pos = 0
-    for sentence in sentences(seeds.text("000")):
+    for sentence in sentences(seeds.text(seed)):
         found = reading.find(sentence, pos)
         assert found >= 0, f"missing or out of order: {sentence!r}"
         pos = found + len(sentence)
 
 
-def test_every_paragraph_has_one_stable_anchor(student_site):
-    html = (student_site / "chapters" / "01_soviets.html").read_text(encoding="utf-8")
-    for n in range(1, 29):
-        assert html.count(f'id="s000-p{n}"') == 1, f"¶{n}"
-    assert 'id="s000-p29"' not in html
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=ids)
+def test_every_paragraph_has_one_stable_anchor(student_site, slug, seed):
+    html = (student_site / "chapters" / f"{slug}.html").read_text(encoding="utf-8")
+    count = seeds.paragraph_count(seed)
+    for n in range(1, count + 1):
+        assert html.count(f'id="s{seed}-p{n}"') == 1, f"¶{n}"
+    assert f'id="s{seed}-p{count + 1}"' not in html
 
 
-def test_emendation_is_shown_beside_the_original(student_site):
-    page = soup(student_site / "chapters" / "01_soviets.html")
-    para = page.find(id="s000-p12")
-    assert para.select_one(".sic").get_text() == "no longer, there."
-    assert "[read: no longer there.]" in para.select_one(".emendation").get_text()
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=ids)
+def test_emendations_are_shown_beside_the_original(student_site, slug, seed):
+    page = soup(student_site / "chapters" / f"{slug}.html")
+    for em in seeds.emendations(seed):
+        para = page.find(id=f"s{seed}-p{em.paragraph}")
+        assert para.select_one(".sic").get_text() == em.original
+        assert f"[read: {em.reading}]" in para.select_one(".emendation").get_text()
 
 
-def test_chapter_page_has_the_template_sections(student_site):
-    page = soup(student_site / "chapters" / "01_soviets.html")
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=ids)
+def test_chapter_page_has_the_template_sections(student_site, slug, seed):
+    page = soup(student_site / "chapters" / f"{slug}.html")
     headings = [norm(h.get_text()).rstrip("#") for h in page.select("h2")]
     for section in ["At a glance", "Sourcing card", "Context", "Central question",
                     "Before you read", "The reading", "Reading a polemic fairly", "Corroboration",
@@ -71,11 +82,13 @@ def test_glossary_renders_every_term_and_links_back_to_paragraphs(student_site):
     terms = {norm(dt.get_text()).rstrip("#¶").strip() for dt in page.select("dl.glossary dt")}
     for e in entries:
         assert e["term"] in terms
-    assert page.select("a[href*='01_soviets.html#s000-p']")
+    for slug, seed in CHAPTERS:
+        assert page.select(f"a[href*='{slug}.html#s{seed}-p']"), slug
 
 
-def test_notebook_page_is_executed_without_errors(student_site):
-    html = (student_site / "chapters" / "01_soviets_notebook.html").read_text(encoding="utf-8")
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=ids)
+def test_notebook_page_is_executed_without_errors(student_site, slug, seed):
+    html = (student_site / "chapters" / f"{slug}_notebook.html").read_text(encoding="utf-8")
     page = BeautifulSoup(html, "html.parser")
     assert not page.select(".output.error, .output.traceback"), "an executed cell raised"
     assert len(page.select(".cell_output img")) >= 2, "the data exercise plots are missing"
@@ -83,10 +96,15 @@ def test_notebook_page_is_executed_without_errors(student_site):
     assert "course-check" in html, "the answer-check cells did not run"
 
 
-def test_quizzes_are_static_accessible_html(student_site):
-    page = soup(student_site / "chapters" / "01_soviets_notebook.html")
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=ids)
+def test_quizzes_are_static_accessible_html(student_site, slug, seed):
+    page = soup(student_site / "chapters" / f"{slug}_notebook.html")
     quizzes = page.select("div.course-quiz")
-    assert len(quizzes) >= 9
+    bank = banks.all_banks()[slug]
+    assert len(quizzes) == len(bank["items"]), "every item of the bank is on the page"
+    if seed != "000":
+        warmups = [q for q in quizzes if "-w" in q["id"]]
+        assert len(warmups) >= 3 and all(not q["id"].startswith(f"quiz-s{seed}") for q in warmups)
     for q in quizzes:
         assert q.select_one("fieldset > legend")
         assert len(q.select("input[type=radio]")) == 4
@@ -97,7 +115,7 @@ def test_quizzes_are_static_accessible_html(student_site):
     assert not page.select("script[type='application/vnd.jupyter.widget-view+json']")
     assert page.select("script[src*='quiz.js']")
     # Pages without a quiz do not load its script.
-    assert not soup(student_site / "chapters" / "01_soviets.html").select("script[src*='quiz.js']")
+    assert not soup(student_site / "chapters" / f"{slug}.html").select("script[src*='quiz.js']")
 
 
 def _html_files(site: Path):
@@ -139,10 +157,14 @@ def _windows(text: str, size: int = 16, step: int = 4):
 def instructor_only_texts():
     """Model-answer runs (the answer's own words, not its quotations) and solution lines."""
     sources = norm(" ".join(seeds.text(s) for s in seeds.catalogue()))
-    answers = set()
-    for a in questions.model_answers("01_soviets").values():
-        answers |= {w for w in _windows(a["answer"]) if w not in sources}
-    solution = set(exercises.get("01_soviets").solution_lines())
+    answers, solution = set(), set()
+    for slug, _ in CHAPTERS:
+        for a in questions.model_answers(slug).values():
+            # Quotations are public; only runs of the answer's own prose count.
+            for own in re.split(r"“[^”]*”|\"[^\"]*\"", a["answer"]):
+                answers |= {w for w in _windows(own) if len(w.split()) >= 16 and w not in sources}
+    for ex in exercises.all_exercises():
+        solution |= set(ex.solution_lines())
     return answers, solution
 
 
@@ -170,20 +192,22 @@ def test_leak_detector_finds_answers_where_they_are(instructor_site):
     assert any("model answer" in f for f in found)
 
 
-def test_exercise_page_offers_the_student_notebook(student_site):
-    page = soup(student_site / "chapters" / "01_soviets_exercise.html")
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=ids)
+def test_exercise_page_offers_the_student_notebook(student_site, slug, seed):
+    page = soup(student_site / "chapters" / f"{slug}_exercise.html")
     link = page.select_one("a.download")
-    assert link and link["href"].endswith("01_soviets.ipynb")
+    assert link and link["href"].endswith(f"{slug}.ipynb")
     nb = json.loads((student_site / "chapters" / link["href"]).resolve().read_text(encoding="utf-8"))
-    assert nb["metadata"]["course"]["exercise"] == "01_soviets"
+    assert nb["metadata"]["course"]["exercise"] == slug
     source = "".join("".join(c["source"]) for c in nb["cells"])
     assert "...  # YOUR CODE HERE" in source and "BEGIN SOLUTION" not in source
 
 
-def test_notebook_page_has_download_and_launch_buttons(student_site):
-    html = (student_site / "chapters" / "01_soviets_notebook.html").read_text(encoding="utf-8")
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=ids)
+def test_notebook_page_has_download_and_launch_buttons(student_site, slug, seed):
+    html = (student_site / "chapters" / f"{slug}_notebook.html").read_text(encoding="utf-8")
     assert "mybinder.org" in html and "colab.research.google.com" in html
-    assert "01_soviets_notebook.ipynb" in html
+    assert f"{slug}_notebook.ipynb" in html
 
 
 def test_a_chapter_that_skips_paragraphs_fails_the_build(repo_copy):

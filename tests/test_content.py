@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from course import banks, questions, seeds
@@ -13,8 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PARA_LINK = re.compile(r"\]\(#s(\d{3})-p(\d+)\)")
 
 
-def test_guided_questions_span_bloom_levels_and_skills():
-    qs = questions.guided_questions("01_soviets")
+CHAPTERS = seeds.chapters()
+
+
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=[c for c, _ in CHAPTERS])
+def test_guided_questions_span_bloom_levels_and_skills(slug, seed):
+    qs = questions.guided_questions(slug)
     assert len(qs) >= 12
     assert {q.bloom for q in qs} == set(questions.BLOOM)
     assert {q.skill for q in qs} >= {"sourcing", "contextualization", "corroboration", "close reading"}
@@ -22,9 +27,10 @@ def test_guided_questions_span_bloom_levels_and_skills():
         assert PARA_LINK.search(q.text), f"{q.id} points to no paragraph"
 
 
-def test_every_guided_question_has_a_model_answer():
-    answers = questions.model_answers("01_soviets")
-    ids = [q.id for q in questions.guided_questions("01_soviets")]
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=[c for c, _ in CHAPTERS])
+def test_every_guided_question_has_a_model_answer(slug, seed):
+    answers = questions.model_answers(slug)
+    ids = [q.id for q in questions.guided_questions(slug)]
     assert sorted(answers) == sorted(ids)
     for qid, a in answers.items():
         assert len(a["answer"].split()) >= 25, qid
@@ -63,8 +69,37 @@ def test_glossary_entries_cite_real_paragraphs():
                 assert 1 <= n <= seeds.paragraph_count(str(use["seed"])), (e["term"], n)
 
 
-def test_chapter_key_terms_are_in_the_glossary():
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=[c for c, _ in CHAPTERS])
+def test_chapter_key_terms_are_in_the_glossary(slug, seed):
     terms = {e["term"] for e in yaml.safe_load((ROOT / "data" / "glossary.yml").read_text(encoding="utf-8"))}
-    used = set(re.findall(r"\{term\}`([^`<]+?)(?:\s*<([^>]+)>)?`", (ROOT / "chapters" / "01_soviets.md").read_text()))
+    used = set(re.findall(r"\{term\}`([^`<]+?)(?:\s*<([^>]+)>)?`", (ROOT / "chapters" / f"{slug}.md").read_text()))
+    assert used
     for label, target in used:
         assert (target or label).strip() in terms, label
+
+
+@pytest.mark.parametrize("slug, seed", CHAPTERS, ids=[c for c, _ in CHAPTERS])
+def test_quiz_bank_rules_per_chapter(slug, seed):
+    items = banks.all_banks()[slug]["items"]
+    quiz = [i for i in items if i["id"].startswith(f"s{seed}-q")]
+    assert len(quiz) >= 8
+    assert any(i["id"].startswith(f"s{seed}-x") for i in items), "an exit-ticket item"
+    if seed != "000":   # spaced retrieval from earlier chapters
+        warm = [i for i in items if "-w" in i["id"]]
+        assert len(warm) >= 3 and all(i["seed"] < seed for i in warm)
+    positions = {next(n for n, o in enumerate(i["options"]) if o["correct"]) for i in quiz}
+    assert len(positions) >= 3, "the key's position should vary"
+
+
+def test_dataset_rows_quote_their_paragraph():
+    import csv
+
+    for path in (ROOT / "data").glob("*.csv"):
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        if path.stem == "timeline":
+            continue
+        assert {"seed", "para", "quote"} <= set(rows[0]), f"{path.name} lacks provenance columns"
+        for row in rows:
+            para = seeds.paragraphs(row["seed"])[int(row["para"]) - 1]
+            assert row["quote"] in para, f"{path.name}: {row['quote']!r} is not in seed {row['seed']} ¶{row['para']}"

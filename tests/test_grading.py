@@ -187,3 +187,23 @@ def test_answers_round_trip_as_data_only():
     pd.testing.assert_frame_equal(out["df"], df, check_dtype=False)
     assert isinstance(out["fn"], ans.Missing) and isinstance(out["gone"], ans.Missing)
     assert "still `...`" in out["e"].why
+
+
+@pytest.mark.parametrize("ex", exercises.all_exercises(), ids=lambda e: e.id)
+def test_every_exercise_solution_passes_and_blank_fails(ex, tmp_path):
+    """Prove the reference answers: each instructor solution gets full marks; its released
+    student version gets zero, with a hint per question and no solution text."""
+    nb = ex.notebook()
+    nb.metadata["course"] = {"exercise": ex.id}
+    sol = tmp_path / f"{ex.id}-solution.ipynb"
+    nbformat.write(nb, sol)
+    proc, report = grade(sol)
+    assert proc.returncode == 0, report
+    assert report["score"] == report["max_score"] == len(ex.answers())
+    blank = tmp_path / f"{ex.id}-blank.ipynb"
+    nbformat.write(ex.student_notebook(), blank)
+    proc, report = grade(blank)
+    assert proc.returncode == 1 and report["score"] == 0
+    assert all(t["message"] for t in report["tests"])
+    text = blank.read_text(encoding="utf-8")
+    assert not any(line in text for line in ex.solution_lines())

@@ -20,6 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import banks, paths, seeds
 from . import exercises as exlib
+from .quiz import feedback_markdown
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -161,7 +162,7 @@ class Timeline(_MystDirective):
             refs = []
             for ref in row["seed_refs"].split():
                 r = banks.parse_ref(ref)
-                refs.append(para_link(r.seed, r.first) if seeds.chapter_page(r.seed) else f"seed {r.seed} ¶{r.first}")
+                refs.append(para_link(r.seed, r.first))
             lines.append(f"| {_fmt_date(row['start'], row['end'], row['precision'])} | {row['event']} | "
                          f"{', '.join(refs) or '—'} | {row['source']} | {row['certainty']} |")
         box = nodes.container(classes=["course-timeline"])
@@ -219,15 +220,9 @@ class QuizKey(_MystDirective):
                       + ", ".join(it["refs"]), "", it["question"], ""]
             for letter, o in zip("ABCD", it["options"]):
                 mark = "**key**" if o["correct"] else "distractor"
-                lines.append(f"- {letter} ({mark}): {o['text']} — *{banks_feedback(o, it)}*")
+                lines.append(f"- {letter} ({mark}): {o['text']} — *{feedback_markdown(o['feedback'], it['seed'])}*")
             lines.append("")
         return self.parse_myst("\n".join(lines))
-
-
-def banks_feedback(option, item) -> str:
-    from .quiz import feedback_markdown
-
-    return feedback_markdown(option["feedback"], item["seed"])
 
 
 class ModelAnswers(_MystDirective):

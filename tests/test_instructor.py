@@ -34,3 +34,14 @@ def test_instructor_edition_still_contains_the_student_chapter(instructor_site):
     for slug, _ in CHAPTERS:
         assert (instructor_site / "chapters" / f"{slug}.html").exists()
     assert "Instructor edition" in (instructor_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_capstone_prompt_is_public_and_its_rubric_is_instructor_only(student_site, instructor_site):
+    capstone = text(student_site / "chapters" / "05_twiss.html")
+    assert "Capstone: a synthesis essay" in capstone and "Prompt A" in capstone
+    rubric = text(instructor_site / "instructor" / "synthesis_rubric.html")
+    assert "Prompt A" in rubric and "4 Excellent" in rubric
+    # A rubric line that students never see: the levels' descriptors.
+    descriptor = "Three texts used, or four with most claims uncited"
+    assert descriptor in rubric
+    assert not any(descriptor in p.read_text(encoding="utf-8") for p in student_site.rglob("*.html"))

@@ -1,0 +1,7 @@
+"""`python -m course` runs the same command line as `course`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

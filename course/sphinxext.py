@@ -170,6 +170,40 @@ class Timeline(_MystDirective):
         return [box]
 
 
+def chapter_outline(slug: str) -> dict:
+    """Title, central question and estimated minutes, read from the chapter page itself (the
+    one place they are written), for the syllabus."""
+    import re
+
+    text = (paths.ROOT / "chapters" / f"{slug}.md").read_text(encoding="utf-8")
+    title = text.splitlines()[0].lstrip("# ").strip()
+    central = text.split("## Central question", 1)[1]
+    question = re.search(r"^\*\*(.+?)\*\*\s*$", central, re.M)
+    minutes = re.search(r"\*\*Estimated time\.\*\* About (\d+) minutes", text)
+    if not (question and minutes):
+        raise ExtensionError(f"chapters/{slug}.md: the syllabus needs a bold central question under "
+                             "'## Central question' and '**Estimated time.** About N minutes'")
+    return {"title": title, "question": question.group(1), "minutes": int(minutes.group(1))}
+
+
+class Syllabus(_MystDirective):
+    """```{syllabus}``` — one row per chapter: its text, central question and time, taken from
+    the chapter pages and the seed catalogue."""
+
+    def run(self):
+        lines = ["| Chapter | Text | Central question | Time |", "|---|---|---|---|"]
+        total = 0
+        for slug, seed in seeds.chapters():
+            self.env.note_dependency(str(paths.ROOT / "chapters" / f"{slug}.md"))
+            o, s = chapter_outline(slug), seeds.get(seed)
+            total += o["minutes"]
+            year = s.date[:4] if s.date[:4].isdigit() else "undated"
+            lines.append(f"| {{doc}}`{o['title'].replace('*', '')} </chapters/{slug}>` | {s.title} ({year}) | "
+                         f"{o['question']} | {o['minutes']} min |")
+        lines.append(f"| **All chapters** | | | **{total} min** (about {round(total / 60)} hours) |")
+        return self.parse_myst("\n".join(lines))
+
+
 class CourseGlossary(_MystDirective):
     """```{course-glossary}``` — the glossary, rendered from data/glossary.yml."""
 
@@ -184,6 +218,30 @@ class CourseGlossary(_MystDirective):
                 lines += ["", f"  *Seed {use['seed']}* ({links}): {' '.join(use['note'].split())}"]
             lines.append("")
         lines.append("```")
+        return self.parse_myst("\n".join(lines))
+
+
+class People(_MystDirective):
+    """```{people}  /  :seed: 002``` — the people the texts name, from data/people.yml; with
+    ``:seed:``, only those that seed names."""
+
+    option_spec = {"seed": directives.unchanged}
+
+    def run(self):
+        self.env.note_dependency(str(paths.DATA / "people.yml"))
+        people = yaml.safe_load((paths.DATA / "people.yml").read_text(encoding="utf-8"))
+        only = self.options.get("seed")
+        lines = []
+        for p in people:
+            uses = [u for u in p["uses"] if not only or str(u["seed"]) == only]
+            if not uses:
+                continue
+            dates = f" ({p['dates']})" if p["dates"] else ""
+            lines += [f"{p['name']}{dates}", f": {' '.join(p['line'].split())}", ""]
+            for u in uses:
+                links = ", ".join(para_link(str(u["seed"]), int(n)) for n in u["paras"])
+                lines.append(f"  - *Seed {u['seed']}*, as “{u['as']}” ({links}): {' '.join(u['note'].split())}")
+            lines.append("")
         return self.parse_myst("\n".join(lines))
 
 
@@ -340,6 +398,8 @@ def setup(app):
     app.add_directive("reading", Reading)
     app.add_directive("timeline", Timeline)
     app.add_directive("course-glossary", CourseGlossary)
+    app.add_directive("syllabus", Syllabus)
+    app.add_directive("people", People)
     app.add_directive("emendations", Emendations)
     app.add_directive("quiz-key", QuizKey)
     app.add_directive("model-answers", ModelAnswers)

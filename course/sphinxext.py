@@ -8,6 +8,7 @@ nodes by hand (tables, glossary, answer keys): what they render is plain MyST.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import yaml
@@ -173,8 +174,6 @@ class Timeline(_MystDirective):
 def chapter_outline(slug: str) -> dict:
     """Title, central question and estimated minutes, read from the chapter page itself (the
     one place they are written), for the syllabus."""
-    import re
-
     text = (paths.ROOT / "chapters" / f"{slug}.md").read_text(encoding="utf-8")
     title = text.splitlines()[0].lstrip("# ").strip()
     central = text.split("## Central question", 1)[1]

@@ -70,7 +70,7 @@ def test_chapter_page_has_the_template_sections(student_site, slug, seed):
     headings = [norm(h.get_text()).rstrip("#") for h in page.select("h2")]
     for section in ["At a glance", "Sourcing card", "Context", "Central question",
                     "Before you read", "The reading", "Reading a polemic fairly", "Corroboration",
-                    "Fact-check", "Key terms", "Summary"]:
+                    "Fact-check", "Key terms", "Key people", "Summary"]:
         assert any(h.startswith(section) for h in headings), f"no section {section!r}: {headings}"
     assert page.select_one(".course-timeline table"), "the context needs its mini-timeline"
     assert len(page.select("a.reference.internal[href*='glossary.html#term-']")) >= 10

@@ -106,6 +106,19 @@ def test_people_page_lists_everyone(student_site):
         assert flat(p["name"]) in page, p["id"]
 
 
+@pytest.mark.parametrize("slug, seed", seeds.chapters(), ids=[c for c, _ in seeds.chapters()])
+def test_chapter_key_people_come_from_the_people_file(student_site, slug, seed):
+    """Each chapter lists exactly the people its text names, with their line from people.yml."""
+    page = soup(student_site / "chapters" / f"{slug}.html")
+    section = page.select_one("section#key-people")
+    assert section, slug
+    shown = flat(section.get_text(" "))
+    for p in load_yaml("people.yml"):
+        named_here = any(u["seed"] == seed for u in p["uses"])
+        line = flat(p["line"])[:60]
+        assert (line in shown) == named_here, (slug, p["id"])
+
+
 def test_bibliography_page_and_chapter_citations(student_site):
     bib = soup(student_site / "bibliography.html")
     assert len(bib.select("main .citation, main dl.citation > dt, main div.citation")) >= 15

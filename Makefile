@@ -1,11 +1,14 @@
-# Two commands from a fresh clone (only python3 and git needed):
-#   make book   build the student site into _build/html
-#   make test   run every test (builds the book itself, drives headless Chromium)
+# Two commands from a fresh clone:
+#   make book   build the student site into _build/html          (needs python3)
+#   make test   run every test: builds the book, drives headless Chromium, validates the
+#               GitHub workflows with an npm tool                 (needs python3, npm)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('pyproject.toml','rb').read()).hexdigest()[:12])")
 JB     := $(BIN)/jupyter-book build . -W -n --keep-going
+
+NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
 .PHONY: book instructor test serve release clean bench chromium
 
@@ -32,7 +35,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Headless Chromium is needed for the browser tests: sudo apt-get install chromium"; exit 1; fi; }
 
-test: $(STAMP) chromium
+# Node tools for the tests only (the Actions workflow validator), pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(STAMP) $(NODE_STAMP) chromium
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -9,24 +9,66 @@ from pathlib import Path
 from . import paths
 
 
-def cmd_grade(a) -> int:
-    from .grading.grade import grade, write_reports
+def _check_hidden(a) -> bool:
+    if a.hidden_tests and not a.hidden_tests.is_dir():
+        print(f"--hidden-tests {a.hidden_tests}: there is no such folder. It should hold "
+              "<exercise>/tests.py files.", file=sys.stderr)
+        return False
+    return True
 
-    result = grade(a.notebook, exercise=a.exercise, cell_timeout=a.cell_timeout,
-                   total_timeout=a.total_timeout)
-    json_path, md_path = write_reports(result, a.out or a.notebook.resolve().parent)
-    if result.status != "graded":
-        print(f"Could not grade {a.notebook.name}: {result.message}", file=sys.stderr)
-    else:
-        print(f"{a.notebook.name}: {result.score}/{result.max_score} "
-              f"({sum(t['passed'] for t in result.tests)} of {len(result.tests)} tests passed)")
-        for t in result.tests:
-            if not t["passed"]:
-                print(f"  ✘ {t['question']}: {t['message']}")
-        if result.message:
-            print(f"  note: {result.message}")
-    print(f"Report: {md_path} (and {json_path.name})")
-    return result.exit_code
+
+def _limits(a):
+    from .grading.grade import Limits
+
+    return Limits(cell_timeout=a.cell_timeout, total_timeout=a.total_timeout,
+                  memory_mb=a.memory_mb, output_kb=a.output_kb)
+
+
+def cmd_grade(a) -> int:
+    from .grading.grade import grade, summary, write_reports
+
+    if not _check_hidden(a):
+        return 2
+    results, worst = [], 0
+    for notebook in a.notebooks:
+        result = grade(notebook, exercise=a.exercise, limits=_limits(a), hidden_tests=a.hidden_tests)
+        json_path, md_path = write_reports(result, a.out or notebook.resolve().parent)
+        if result.status != "graded":
+            print(f"Could not grade {notebook.name}: {result.message}", file=sys.stderr)
+        else:
+            print(f"{notebook.name}: {result.score}/{result.max_score} "
+                  f"({sum(t['passed'] for t in result.tests)} of {len(result.tests)} tests passed)")
+            for t in result.tests:
+                if not t["passed"]:
+                    print(f"  ✘ {t['question']}: {t['message']}")
+            if result.message:
+                print(f"  note: {result.message}")
+        print(f"Report: {md_path} (and {json_path.name})")
+        results.append(result)
+        worst = max(worst, result.exit_code)
+    if a.summary:
+        with open(a.summary, "a", encoding="utf-8") as fh:
+            fh.write(summary(results))
+    return worst
+
+
+def cmd_grade_all(a) -> int:
+    from .grading.batch import grade_all
+    from .grading.grade import CouldNotGrade
+
+    if not _check_hidden(a):
+        return 2
+    try:
+        reports = grade_all(a.submissions, a.out, workers=a.workers, force=a.force,
+                            limits=_limits(a), hidden_tests=a.hidden_tests)
+    except CouldNotGrade as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    bad = [r for r in reports if r.get("status") != "graded"]
+    full = [r for r in reports if r.get("status") == "graded" and r["score"] == r["max_score"]]
+    print(f"{len(reports)} notebook(s): {len(full)} full marks, {len(bad)} could not be graded. "
+          f"Gradebook: {a.out / 'gradebook.csv'}; reports in {a.out / 'reports'}")
+    return 0
 
 
 def cmd_release(a) -> int:
@@ -60,14 +102,35 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="course", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
-    g = sub.add_parser("grade", help="grade one submitted notebook",
-                       description="Exit status: 0 all tests passed, 1 some failed, 2 could not grade.")
-    g.add_argument("notebook", type=Path)
+    g = sub.add_parser("grade", help="grade submitted notebooks",
+                       description="Exit status: 0 all tests passed, 1 some failed, 2 could not "
+                       "grade (the worst over all notebooks).")
+    g.add_argument("notebooks", type=Path, nargs="+", metavar="NOTEBOOK")
+    g.add_argument("--summary", type=Path,
+                   help="append a Markdown score table to this file (in CI: $GITHUB_STEP_SUMMARY)")
     g.add_argument("--exercise", help="exercise id, if the notebook's metadata does not say")
     g.add_argument("--out", type=Path, help="folder for the reports (default: beside the notebook)")
-    g.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
-    g.add_argument("--total-timeout", type=int, default=300, help="seconds for the whole run (default 300)")
     g.set_defaults(func=cmd_grade)
+
+    ga = sub.add_parser("grade-all", help="grade a folder of submissions (one file or folder per student)",
+                        description="Writes OUT/gradebook.csv and OUT/reports/<student>/. "
+                        "Re-running skips notebooks already graded (same file) unless --force.")
+    ga.add_argument("submissions", type=Path)
+    ga.add_argument("--out", type=Path, required=True, help="folder for the gradebook and reports")
+    ga.add_argument("--workers", type=int, help="notebooks graded at once (default: all cores)")
+    ga.add_argument("--force", action="store_true", help="grade again notebooks already graded")
+    ga.set_defaults(func=cmd_grade_all)
+
+    for parser in (g, ga):
+        parser.add_argument("--hidden-tests", type=Path,
+                            help="folder with <exercise>/tests.py files the students never see")
+        parser.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
+        parser.add_argument("--total-timeout", type=int, default=300,
+                            help="seconds for the whole notebook (default 300)")
+        parser.add_argument("--memory-mb", type=int, default=2048,
+                            help="memory for the notebook's kernel, in MB (default 2048)")
+        parser.add_argument("--output-kb", type=int, default=1024,
+                            help="printed output kept from a run, in kB (default 1024)")
 
     r = sub.add_parser("release", help="write the student version of every exercise")
     r.add_argument("--to", type=Path, default=paths.BUILD / "release")

@@ -11,10 +11,11 @@ import json
 import os
 import shutil
 import signal
+import site
 import subprocess
-import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,8 @@ import nbformat
 
 from .. import __version__
 from .. import exercises as exlib
+from .. import paths
+from . import sandbox
 
 
 class CouldNotGrade(Exception):
@@ -37,6 +40,7 @@ class Result:
     tests: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     seconds: float = 0.0
+    isolation: str = ""
 
     @property
     def score(self):
@@ -57,7 +61,8 @@ class Result:
             "notebook": self.notebook, "exercise": self.exercise, "status": self.status,
             "score": self.score, "max_score": self.max_score, "message": self.message,
             "tests": self.tests, "problems": self.problems,
-            "seconds": round(self.seconds, 2), "grader": f"course {__version__}",
+            "seconds": round(self.seconds, 2), "isolation": self.isolation,
+            "grader": f"course {__version__}",
         }
 
     def markdown(self) -> str:
@@ -71,12 +76,16 @@ class Result:
         lines += ["| | question | points | hint |", "|---|---|---|---|"]
         for t in self.tests:
             hint = t["message"].replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| {'✔' if t['passed'] else '✘'} | `{t['question']}` | "
+            name = t["question"] + (" (hidden test)" if t.get("hidden") else "")
+            lines.append(f"| {'✔' if t['passed'] else '✘'} | `{name}` | "
                          f"{t['score']}/{t['points']} | {hint} |")
         if self.problems:
             lines += ["", "## Problems while running the notebook", ""]
             for p in self.problems:
                 lines.append(f"- code cell {p['cell']} (`{p['code']}`): {p['error']}: {p['message']}")
+        if self.isolation == "none":
+            lines += ["", "_This machine does not allow the grader's sandbox (Linux namespaces); "
+                      "the notebook ran with time, memory and output limits only._"]
         return "\n".join(lines) + "\n"
 
 
@@ -129,21 +138,140 @@ def _prepare(nb) -> nbformat.NotebookNode:
     return clean
 
 
-def _run(cmd, timeout, cwd):
-    """Run a child in its own process group; kill the whole group on timeout."""
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+@dataclass(frozen=True)
+class Limits:
+    cell_timeout: int = 30      # seconds per cell; the kernel is interrupted
+    total_timeout: int = 300    # seconds for the whole notebook; the run is killed
+    memory_mb: int = 2048       # address space of the kernel
+    output_kb: int = 1024       # cell output kept from the run
+
+
+def _runs_parent() -> Path:
+    """One folder holds every run folder of this user, so the sandbox can hide them all."""
+    parent = Path(tempfile.gettempdir()) / f"course-runs-{os.getuid()}"
+    parent.mkdir(mode=0o700, exist_ok=True)
+    return parent
+
+
+def _child_env(run_dir: Path, token: str) -> dict:
+    """A small, fixed environment: nothing of the grader's own settings reaches student code."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+        "HOME": str(run_dir), "TMPDIR": str(run_dir), "IPYTHONDIR": str(run_dir / ".ipython"),
+        "JUPYTER_RUNTIME_DIR": str(run_dir / ".jupyter"), "MPLCONFIGDIR": str(run_dir / ".mpl"),
+        "PYTHONPATH": sandbox.PACKAGE_ROOT, "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+        # Fewer threads and malloc arenas keep the kernel's address space well under its cap.
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
+        "COURSE_RUN_TOKEN": token,
+    }
+    if "COURSE_ROOT" in os.environ:
+        env["COURSE_ROOT"] = os.environ["COURSE_ROOT"]
+    return env
+
+
+def _run(cmd, *, timeout, cwd, env=None, pass_fds=(), stderr_path: Path) -> int:
+    """Run a child in its own session; kill its whole process group on timeout. Its output
+    goes to a file (capped by the child's file-size limit), never into the grader's memory."""
+    with open(stderr_path, "wb") as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err, pass_fds=pass_fds,
+                                start_new_session=True)
+        try:
+            return proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
+
+
+def _tail(path: Path, n: int = 300) -> str:
     try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise
-    return proc.returncode, err.decode("utf-8", "replace")
+        return path.read_bytes()[-n:].decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
 
 
-def grade(notebook: Path, *, exercise: str | None = None, cell_timeout: int = 30,
-          total_timeout: int = 300) -> Result:
+def _kill_leftovers(token: str) -> None:
+    """Without the sandbox, a kernel may leave processes behind (a fork, a daemon): find every
+    process that carries this run's token in its environment and kill it."""
+    needle = f"COURSE_RUN_TOKEN={token}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+
+
+def _watched_files(extra: list[Path]) -> list[Path]:
+    """Files a submission could rewrite to fake a pass: this package, the tests, Python's
+    start-up hooks (.pth, sitecustomize) and the packages the test process imports. Folders
+    in the list stand for their listing, so a file added to them counts as a change."""
+    pkg = Path(sandbox.PACKAGE_ROOT) / "course"
+    files = [pkg, pkg / "grading", *pkg.rglob("*.py"), *extra]
+    for sp in map(Path, site.getsitepackages()):
+        files += [sp, *(p for p in sp.glob("*") if p.suffix in (".pth", ".py"))]
+        for name in ("pandas", "numpy"):
+            files += list((sp / name).rglob("*.py"))
+    return files
+
+
+def _snapshot(files: list[Path]) -> dict:
+    out = {}
+    for f in files:
+        try:
+            if f.is_dir():
+                out[str(f)] = tuple(sorted(os.listdir(f)))
+            else:
+                st = f.stat()
+                out[str(f)] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            out[str(f)] = None
+    return out
+
+
+_BASELINE: dict = {}
+
+
+def _check_untouched(files: list[Path]) -> None:
+    """Compare with the first snapshot this process took. A change means a submission (this
+    one or an earlier one) rewrote the grader; refuse to grade rather than risk a false pass."""
+    now = _snapshot(files)
+    for name, stamp in now.items():
+        before = _BASELINE.setdefault(name, stamp)
+        if before != stamp:
+            raise CouldNotGrade(
+                "The grader's own files changed while this notebook ran, so no score can be "
+                "trusted: grading stopped. (Notebooks must not write outside their folder.) "
+                f"Changed: {name}. A teacher should reinstall the course package before "
+                "grading again.")
+
+
+def _secret_lines(ex, hidden: Path | None) -> list[str]:
+    """Lines that must never reach a student: the hidden tests and the exercise's solution
+    lines (where the teacher's copy has them). Only lines long enough, and more than a bare
+    name, that a student's own words will not match them by chance."""
+    lines = ex.solution_lines() if ex.source.exists() else []
+    if hidden:
+        lines += hidden.read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if len(ln.strip()) >= 20 and not ln.strip().isidentifier()]
+
+
+def _redact(text: str, secrets: list[str]) -> str:
+    for line in secrets:
+        if line in text:
+            text = text.replace(line, "[removed: text from the grader's files]")
+    return text
+
+
+def grade(notebook: Path, *, exercise: str | None = None, limits: Limits = Limits(),
+          hidden_tests: Path | None = None, hide: tuple[Path, ...] = ()) -> Result:
+    """Grade one notebook. ``hidden_tests`` is a folder with ``<exercise>/tests.py`` files
+    the students never see; ``hide`` lists more paths student code must not read (other
+    submissions, the results folder)."""
     start = time.monotonic()
     result = Result(notebook=str(notebook))
     try:
@@ -160,50 +288,121 @@ def grade(notebook: Path, *, exercise: str | None = None, cell_timeout: int = 30
         except KeyError as exc:
             raise CouldNotGrade(str(exc.args[0])) from None
         result.exercise = ex.id
+        hidden = hidden_tests / ex.id / "tests.py" if hidden_tests else None
+        hidden = hidden if hidden and hidden.exists() else None
+        # Inside the sandbox the grader's files are read-only; without it, check them.
+        watched = [] if sandbox.available() else _watched_files([ex.tests, *filter(None, [hidden])])
+        _check_untouched(watched)
+        secrets = _secret_lines(ex, hidden)
         names = list(ex.answers())
-        with tempfile.TemporaryDirectory(prefix="course-run-") as run_dir, \
-             tempfile.TemporaryDirectory(prefix="course-test-") as test_dir:
-            sub = Path(run_dir) / "submission.ipynb"
-            nbformat.write(_prepare(nb), sub)
-            out = Path(test_dir) / "executed.json"
-            try:
-                code, err = _run(
-                    [sys.executable, "-m", "course.grading.execute", str(sub), str(out),
-                     "--names", ",".join(names), "--cell-timeout", str(cell_timeout)],
-                    timeout=total_timeout, cwd=run_dir,
-                )
-            except subprocess.TimeoutExpired:
-                raise CouldNotGrade(
-                    f"Running {notebook.name} took longer than the {total_timeout}-second limit "
-                    "for the whole notebook, so it was stopped. Look for a loop that never ends "
-                    "or a very slow cell, fix it, and submit again."
-                ) from None
-            if code != 0 or not out.exists():
-                raise CouldNotGrade(f"The notebook could not be run: {err.strip()[-300:]}")
-            executed = json.loads(out.read_text(encoding="utf-8"))
-            result.problems = executed["problems"]
-            if executed["died"]:
-                result.message = f"Grading stopped early: {executed['died']}."
-            encoded = executed["answers"] or {n: {"__missing__": True} for n in names}
-            # Tests run in a fresh interpreter that sees only the tests and the answers as data.
-            shutil.copy(ex.tests, Path(test_dir) / "tests.py")
-            (Path(test_dir) / "answers.json").write_text(json.dumps(encoded), encoding="utf-8")
-            res = Path(test_dir) / "results.json"
-            code, err = _run(
-                [sys.executable, "-I", "-m", "course.grading.runner", "tests.py", "answers.json",
-                 "results.json"], timeout=120, cwd=test_dir,
-            )
-            if code != 0 or not res.exists():
-                raise CouldNotGrade(f"The tests could not be run (a problem on the grader's side): "
-                                    f"{err.strip()[-300:]}")
-            result.tests = json.loads(res.read_text(encoding="utf-8"))
-            if result.problems and not result.message:
-                result.message = ("Some cells raised errors or timed out (listed below); the "
-                                  "answers they should have set may be missing.")
+        if hidden:
+            from .runner import load_tests  # the grader reads them; the kernel never does
+
+            names += [n for n in getattr(load_tests(hidden), "ANSWERS", {}) if n not in names]
+        run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=_runs_parent()))
+        test_dir = Path(tempfile.mkdtemp(prefix="course-test-"))
+        try:
+            _execute_and_test(nb, notebook, ex, hidden, names, run_dir, test_dir, limits,
+                              [test_dir, *hide, *(p for p in (hidden_tests, paths.INSTRUCTOR) if p),
+                               *paths.EXERCISES.glob("*/exercise.md")], watched, result)
+        finally:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            shutil.rmtree(test_dir, ignore_errors=True)
+        result.message = _redact(result.message, secrets)
+        for item in result.tests + result.problems:
+            item["message"] = _redact(item["message"], secrets)
     except CouldNotGrade as exc:
         result.status, result.message = "could not grade", str(exc)
     result.seconds = time.monotonic() - start
     return result
+
+
+def _execute_and_test(nb, notebook, ex, hidden, names, run_dir, test_dir, limits, hide,
+                      watched, result):
+    sub = run_dir / "submission.ipynb"
+    nbformat.write(_prepare(nb), sub)
+    token = uuid.uuid4().hex
+    out = test_dir / "executed.json"
+    # The child writes its findings through this descriptor; the kernel does not inherit it,
+    # and inside the sandbox the file is on a read-only, hidden mount.
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    cmd = sandbox.python_module(
+        "course.grading.execute", str(sub), "--result-fd", str(fd), "--names", ",".join(names),
+        "--cell-timeout", str(limits.cell_timeout), "--memory-mb", str(limits.memory_mb),
+        "--output-kb", str(limits.output_kb))
+    cmd, result.isolation = sandbox.wrap(cmd, runs_parent=str(run_dir.parent),
+                                         run_dir=str(run_dir), hide=[str(p) for p in hide])
+    try:
+        code = _run(cmd, timeout=limits.total_timeout, cwd=run_dir, pass_fds=(fd,),
+                    env=_child_env(run_dir, token), stderr_path=test_dir / "execute.err")
+    except subprocess.TimeoutExpired:
+        raise CouldNotGrade(
+            f"Running {notebook.name} took longer than the {limits.total_timeout}-second limit "
+            "for the whole notebook, so it was stopped. Look for a loop that never ends "
+            "or a very slow cell, fix it, and submit again."
+        ) from None
+    finally:
+        os.close(fd)
+        _kill_leftovers(token)
+    _check_untouched(watched)
+    try:
+        executed = json.loads(out.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        executed = None
+    if code != 0 or not isinstance(executed, dict):
+        raise CouldNotGrade(
+            "The notebook could not be run to the end: the process running it stopped "
+            f"(exit status {code}). This happens when a notebook kills its own process or "
+            "uses far more memory than allowed. Details: "
+            f"{_tail(test_dir / 'execute.err', 200) or 'none'}")
+    result.problems = executed["problems"]
+    if executed["died"]:
+        result.message = f"Grading stopped early: {executed['died']}."
+    encoded = executed["answers"] or {n: {"__missing__": True} for n in names}
+    # Tests run in a fresh interpreter that sees only the tests and the answers as data.
+    shutil.copy(ex.tests, test_dir / "tests.py")
+    args = ["tests.py", "answers.json", "results.json"]
+    if hidden:
+        shutil.copy(hidden, test_dir / "hidden.py")
+        args.append("hidden.py")
+    (test_dir / "answers.json").write_text(json.dumps(encoded), encoding="utf-8")
+    code = _run(sandbox.python_module("course.grading.runner", *args), timeout=120,
+                cwd=test_dir, stderr_path=test_dir / "runner.err")
+    res = test_dir / "results.json"
+    if code != 0 or not res.exists():
+        raise CouldNotGrade("The tests could not be run (a problem on the grader's side): "
+                            f"{_tail(test_dir / 'runner.err')}")
+    result.tests = json.loads(res.read_text(encoding="utf-8"))
+    notes = []
+    if result.problems:
+        notes.append("Some cells raised errors or timed out (listed below); the answers they "
+                     "should have set may be missing.")
+    if executed.get("output_dropped"):
+        notes.append(f"The notebook printed more than {limits.output_kb} kB; the rest of its "
+                     "output was ignored.")
+    if notes and not result.message:
+        result.message = " ".join(notes)
+
+
+def summary(results: list[Result]) -> str:
+    """A Markdown score table for a CI job summary: one row per notebook, then the hints."""
+    lines = ["## Exercise checks", "", "| notebook | score | result |", "|---|---|---|"]
+    for r in results:
+        name = Path(r.notebook).name
+        if r.status != "graded":
+            lines.append(f"| `{name}` | – | could not grade |")
+        else:
+            ok = r.exit_code == 0
+            lines.append(f"| `{name}` | {r.score} / {r.max_score} | "
+                         f"{'all checks pass' if ok else 'some checks fail'} |")
+    for r in results:
+        failing = [t for t in r.tests if not t["passed"]]
+        if r.status != "graded" or failing or r.message:
+            lines += ["", f"### {Path(r.notebook).name}", ""]
+            if r.message:
+                lines.append(r.message)
+            lines += [f"- ✘ `{t['question']}`: {t['message']}" for t in failing]
+    return "\n".join(lines) + "\n"
 
 
 def write_reports(result: Result, out_dir: Path) -> tuple[Path, Path]:

@@ -6,7 +6,10 @@ test name to its points (default 1); ``ANSWERS`` maps each answer variable to it
 
 As a program (what the grader starts, with ``python -I``, in an empty folder)::
 
-    python -I -m course.grading.runner TESTS.py ANSWERS.json RESULTS.json
+    python -I -m course.grading.runner TESTS.py ANSWERS.json RESULTS.json [HIDDEN.py]
+
+Hidden tests (a teacher's, never in the student's repository) are run the same way and
+marked ``hidden`` in the results.
 """
 
 from __future__ import annotations
@@ -70,9 +73,12 @@ def run(module, encoded: dict, only: list[str] | None = None) -> list[dict]:
 
 
 def main(argv=None) -> int:
-    tests, answers_json, out = (Path(a) for a in (argv or sys.argv[1:]))
+    tests, answers_json, out, *hidden = (Path(a) for a in (argv or sys.argv[1:]))
     encoded = json.loads(answers_json.read_text(encoding="utf-8"))
     results = run(load_tests(tests), encoded)
+    for path in hidden:
+        for r in run(load_tests(path), encoded):
+            results.append({**r, "test": f"hidden:{r['test']}", "hidden": True})
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

@@ -1,0 +1,248 @@
+"""The student repository (`course release --to`), its CI workflow, and class grading.
+
+The workflows are checked against the GitHub Actions schema with `action-validator` (npm), and
+the commands they run are run here, exactly as written, on fresh copies: a blank repository
+fails with hints, a solved one passes. Only the install step is not run (no network in tests);
+instead the requirements it installs are checked to be the course's own pins.
+"""
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from course import exercises, paths
+
+ROOT = paths.ROOT
+COURSE = str(Path(sys.executable).parent / "course")
+VALIDATOR = ROOT / "node_modules" / ".bin" / "action-validator"
+STUDENT_WORKFLOW = ".github/workflows/grade.yml"
+TEACHER_WORKFLOW = ROOT / ".github" / "workflows" / "grade-submissions.yml"
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student-repo")
+    proc = subprocess.run([COURSE, "release", "--to", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def fresh_copy(repo, tmp_path, solved=False) -> Path:
+    copy = tmp_path / "clone"
+    shutil.copytree(repo, copy)
+    if solved:
+        for ex in exercises.all_exercises():
+            nb = ex.notebook()
+            nb.metadata["course"] = {"exercise": ex.id}
+            nbformat.write(nb, copy / "exercises" / ex.id / f"{ex.id}.ipynb")
+    return copy
+
+
+def run_steps(workflow: Path, cwd: Path, env: dict, inputs: dict | None = None) -> list:
+    """Run each `run:` step of the workflow's job, as written, except the install step."""
+    spec = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    (job,) = spec["jobs"].values()
+    done = []
+    for step in job["steps"]:
+        if "run" not in step or "pip install" in step["run"] or "sysctl" in step["run"]:
+            continue
+        step_env = {k: re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", lambda m: (inputs or {})[m.group(1)], v)
+                    for k, v in step.get("env", {}).items()}
+        proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=cwd, capture_output=True,
+                              text=True, env={**env, **step_env}, timeout=600)
+        done.append(proc)
+    return done
+
+
+def ci_env(tmp_path) -> dict:
+    """What the runner provides: `python` on PATH (here, the course's pinned venv) and the
+    job-summary file."""
+    summary = tmp_path / "summary.md"
+    summary.touch()
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return {"PATH": path, "HOME": str(tmp_path), "LANG": "C.UTF-8",
+            "GITHUB_STEP_SUMMARY": str(summary)}
+
+
+# ---------------------------------------------------------------- what the repository holds
+
+def test_release_has_notebooks_tests_data_and_the_workflow(repo):
+    for ex in exercises.all_exercises():
+        assert (repo / "exercises" / ex.id / f"{ex.id}.ipynb").exists()
+        assert (repo / "exercises" / ex.id / "tests.py").read_bytes() == ex.tests.read_bytes()
+    for need in ("README.md", "requirements.txt", "pyproject.toml", ".gitignore", STUDENT_WORKFLOW,
+                 "course/grading/grade.py", "data/timeline.csv", "seeds/catalogue.yml"):
+        assert (repo / need).is_file(), need
+
+
+def test_release_holds_no_solution_and_nothing_for_teachers(repo):
+    assert not list(repo.rglob("exercise.md")) and not (repo / "instructor").exists()
+    text = "\n".join(p.read_text(encoding="utf-8", errors="replace")
+                     for p in repo.rglob("*") if p.is_file() and p.suffix in (".ipynb", ".py", ".md"))
+    for ex in exercises.all_exercises():
+        for line in ex.solution_lines():
+            if len(line) > 12:
+                assert line not in text, (ex.id, line)
+    for answers in (paths.INSTRUCTOR / "answers").glob("*.yml"):
+        model = yaml.safe_load(answers.read_text(encoding="utf-8"))
+        for entry in model.values() if isinstance(model, dict) else []:
+            if isinstance(entry, str) and len(entry) > 80:
+                assert entry[:80] not in text
+
+
+def test_requirements_are_the_courses_own_pins(repo):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lines = [ln for ln in (repo / "requirements.txt").read_text().splitlines()
+             if ln and not ln.startswith("#")]
+    assert lines == [*project["dependencies"], "-e ."]
+    assert all("==" in ln for ln in lines[:-1])
+
+
+def test_released_package_is_complete_and_leaves_nothing_behind(repo):
+    assert not list(repo.rglob("__pycache__"))
+    shipped = {p.relative_to(repo / "course") for p in (repo / "course").rglob("*.py")}
+    own = {p.relative_to(ROOT / "course") for p in (ROOT / "course").rglob("*.py")}
+    assert shipped == own
+
+
+# ---------------------------------------------------------------- the workflows
+
+@pytest.mark.parametrize("workflow", ["student", "teacher"])
+def test_workflows_validate_against_the_actions_schema(repo, workflow):
+    path = repo / STUDENT_WORKFLOW if workflow == "student" else TEACHER_WORKFLOW
+    proc = subprocess.run([str(VALIDATOR), str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_validator_rejects_a_broken_workflow(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                   "      - uses: actions/checkout@v4\n        with: 3\n")
+    assert subprocess.run([str(VALIDATOR), str(bad)], capture_output=True).returncode == 1
+
+
+def test_student_workflow_caches_pip_uploads_reports_and_needs_no_classroom(repo):
+    spec = yaml.safe_load((repo / STUDENT_WORKFLOW).read_text(encoding="utf-8"))
+    steps = spec["jobs"]["grade"]["steps"]
+    setup = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["cache"] == "pip"
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["if"] == "always()" and upload["with"]["path"] == "reports/"
+    assert "classroom" not in (repo / STUDENT_WORKFLOW).read_text().lower()
+    assert True in spec and "push" in spec[True]  # YAML reads the key `on` as True
+
+
+def test_blank_repository_fails_with_hints(repo, tmp_path):
+    copy = fresh_copy(repo, tmp_path)
+    env = ci_env(tmp_path)
+    (proc,) = run_steps(copy / STUDENT_WORKFLOW, copy, env)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "| `01_soviets.ipynb` | 0 / 4 | some checks fail |" in summary
+    assert "replace the ... with your answer" in summary
+    assert len(list((copy / "reports").glob("*.report.md"))) == len(exercises.all_exercises())
+
+
+def test_solved_repository_passes(repo, tmp_path):
+    copy = fresh_copy(repo, tmp_path, solved=True)
+    env = ci_env(tmp_path)
+    (proc,) = run_steps(copy / STUDENT_WORKFLOW, copy, env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert summary.count("all checks pass") == len(exercises.all_exercises())
+    reports = [json.loads(p.read_text()) for p in (copy / "reports").glob("*.report.json")]
+    assert all(r["score"] == r["max_score"] > 0 for r in reports)
+
+
+# ---------------------------------------------------------------- grading a class
+
+def class_folder(repo, tmp_path) -> Path:
+    """Six students, two of them hostile, one with no notebook at all."""
+    ex = exercises.get("01_soviets")
+    blank = repo / "exercises" / ex.id / f"{ex.id}.ipynb"
+    subs = tmp_path / "submissions"
+    for name in ("ana", "ben", "cat", "dev"):
+        (subs / name).mkdir(parents=True)
+    solved = ex.notebook()
+    solved.metadata["course"] = {"exercise": ex.id}
+    nbformat.write(solved, subs / "ana" / f"{ex.id}.ipynb")
+    shutil.copy(blank, subs / "ben" / f"{ex.id}.ipynb")
+    hostile = nbformat.read(blank, as_version=4)
+    hostile.cells.insert(2, nbformat.v4.new_code_cell(
+        "import os, glob, signal\n"
+        "for p in glob.glob(os.path.join(os.path.dirname(os.getcwd()), '*')):\n"
+        "    open(os.path.join(p, 'planted.py'), 'w').write('x = 1')\n"
+        "os.kill(os.getppid(), signal.SIGKILL)"))
+    nbformat.write(hostile, subs / "cat" / f"{ex.id}.ipynb")
+    (subs / "eve.ipynb").write_text("print('not a notebook')", encoding="utf-8")
+    return subs
+
+
+def gradebook(out: Path) -> dict:
+    with open(out / "gradebook.csv", encoding="utf-8", newline="") as fh:
+        return {row["student"]: row for row in csv.DictReader(fh)}
+
+
+def test_grade_all_grades_a_class_in_parallel_and_resumes(repo, tmp_path):
+    subs, out = class_folder(repo, tmp_path), tmp_path / "results"
+    proc = subprocess.run([COURSE, "grade-all", str(subs), "--out", str(out)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0 and "Traceback" not in proc.stdout + proc.stderr, proc.stderr
+    book = gradebook(out)
+    assert set(book) == {"ana", "ben", "cat", "dev", "eve"}
+    assert book["ana"]["total"] == book["ana"]["max"] == "4" and book["ana"]["status"] == "graded"
+    assert book["ana"]["n_bureau"] == "1" and book["ben"]["total"] == "0"
+    assert book["cat"]["total"] == "0"  # hostile: no pass, whatever it managed
+    assert book["dev"]["status"] == "could not grade" and "no .ipynb" in book["dev"]["message"]
+    assert book["eve"]["status"] == "could not grade" and "not valid JSON" in book["eve"]["message"]
+    for student in book:
+        assert (out / "reports" / student).is_dir()
+    assert json.loads((out / "reports" / "ana" / "01_soviets.json").read_text())["score"] == 4
+    assert "[5/5]" in proc.stderr  # progress, one line per notebook when not on a terminal
+
+    again = subprocess.run([COURSE, "grade-all", str(subs), "--out", str(out)], capture_output=True,
+                           text=True, timeout=300)
+    assert again.stderr.count("already graded") == 4  # dev has no notebook to remember
+    nb = nbformat.read(subs / "ben" / "01_soviets.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("changed"))
+    nbformat.write(nb, subs / "ben" / "01_soviets.ipynb")
+    third = subprocess.run([COURSE, "grade-all", str(subs), "--out", str(out)], capture_output=True,
+                           text=True, timeout=300)
+    assert third.stderr.count("already graded") == 3
+    forced = subprocess.run([COURSE, "grade-all", str(subs), "--out", str(out), "--force"],
+                            capture_output=True, text=True, timeout=300)
+    assert "already graded" not in forced.stderr and gradebook(out) == book
+
+
+def test_teacher_workflow_grades_with_hidden_tests(repo, tmp_path):
+    subs = class_folder(repo, tmp_path)
+    hidden = tmp_path / "hidden-tests" / "01_soviets"
+    hidden.mkdir(parents=True)
+    (hidden / "tests.py").write_text(
+        'ANSWERS = {"n_bureau": "int"}\n\n\ndef test_n_bureau_again(answers):\n'
+        '    assert answers["n_bureau"] == 14, "Not yet."\n', encoding="utf-8")
+    env = ci_env(tmp_path)
+    env["PATH"] = f"{Path(COURSE).parent}{os.pathsep}{env['PATH']}"
+    (proc,) = run_steps(TEACHER_WORKFLOW, tmp_path, env,
+                        {"submissions": str(subs), "hidden-tests": str(hidden.parent)})
+    assert proc.returncode == 0, proc.stderr
+    book = gradebook(tmp_path / "gradebook")
+    assert book["ana"]["hidden: n_bureau_again"] == "1" and book["ana"]["total"] == "5"
+    assert book["ben"]["hidden: n_bureau_again"] == "0"
+
+
+def test_missing_hidden_tests_folder_is_a_clear_error(tmp_path):
+    proc = subprocess.run([COURSE, "grade-all", str(tmp_path), "--out", str(tmp_path / "o"),
+                           "--hidden-tests", str(tmp_path / "nope")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "there is no such folder" in proc.stderr

@@ -246,3 +246,32 @@ def test_missing_hidden_tests_folder_is_a_clear_error(tmp_path):
     proc = subprocess.run([COURSE, "grade-all", str(tmp_path), "--out", str(tmp_path / "o"),
                            "--hidden-tests", str(tmp_path / "nope")], capture_output=True, text=True)
     assert proc.returncode == 2 and "there is no such folder" in proc.stderr
+
+
+# ---------------------------------------------------------------- the two guides
+
+def test_guides_state_the_graders_real_limits():
+    from course.grading.execute import FILE_LIMIT_MB
+    from course.grading.grade import Limits
+
+    lim = Limits()
+    student = (ROOT / "checking.md").read_text(encoding="utf-8")
+    teacher = (ROOT / "teachers" / "grading-with-ci.md").read_text(encoding="utf-8")
+    assert f"| time per cell | {lim.cell_timeout} seconds |" in student
+    assert f"| {lim.total_timeout // 60} minutes |" in student
+    assert f"| memory | {lim.memory_mb // 1024} GB |" in student
+    assert f"| printed output kept | {lim.output_kb // 1024} MB |" in student
+    assert (f"{lim.cell_timeout} s per cell, {lim.total_timeout} s in all, "
+            f"{lim.memory_mb // 1024} GB of memory, {lim.output_kb // 1024} MB of output kept, "
+            f"{FILE_LIMIT_MB} MB per file written") in " ".join(teacher.split())
+    for flag in ("--cell-timeout", "--total-timeout", "--memory-mb", "--output-kb",
+                 "--hidden-tests", "--force", "--workers"):
+        assert flag in teacher
+    assert "grade-submissions.yml" in teacher and "grade.yml" in student
+
+
+def test_guides_are_in_the_book(student_site):
+    for page, title in [("checking.html", "How your work is checked"),
+                        ("teachers/grading-with-ci.html", "Grading with CI")]:
+        html = (student_site / page).read_text(encoding="utf-8")
+        assert f"<h1>{title}" in html

@@ -28,7 +28,7 @@ from nbclient.exceptions import DeadKernelError
 from .answers import MIME
 
 EXTRACT = "from course.grading.answers import emit as __course_emit\n__course_emit({names!r}, globals())"
-FILE_LIMIT = 64 * 2**20  # bytes any one file written by the run may reach
+FILE_LIMIT_MB = 64  # any one file written by the run may reach this size
 
 
 def _first_line(src: str) -> str:
@@ -61,7 +61,8 @@ def limit_resources(memory_mb: int) -> None:
     """Caps inherited by the kernel this process starts."""
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
+    size = FILE_LIMIT_MB * 2**20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 

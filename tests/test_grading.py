@@ -31,7 +31,7 @@ def released(tmp_path_factory):
     out = tmp_path_factory.mktemp("release")
     proc = subprocess.run([COURSE, "release", "--to", str(out)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    return out / "01_soviets"
+    return out / "exercises" / "01_soviets"
 
 
 def student_copy(released, tmp_path, edit=None) -> Path:

@@ -98,6 +98,19 @@ def cmd_build_instructor(a) -> int:
     return build_instructor(a.out)
 
 
+def cmd_export_quiz(a) -> int:
+    from .export import ExportError, export
+
+    try:
+        written = export(a.format, a.out, chapter=a.chapter)
+    except ExportError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="course", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -142,6 +155,15 @@ def main(argv=None) -> int:
     b = sub.add_parser("build-instructor", help="build the instructor edition")
     b.add_argument("--out", type=Path, default=paths.BUILD / "instructor")
     b.set_defaults(func=cmd_build_instructor)
+
+    x = sub.add_parser("export-quiz", help="write the quiz banks for an LMS (Canvas, Moodle)",
+                       description="One file per chapter in OUT: NN_slug.qti.zip (Canvas: Import "
+                       "course content, QTI .zip), NN_slug.moodle.xml (Moodle XML) or NN_slug.gift "
+                       "(Moodle GIFT). Per-option feedback is kept.")
+    x.add_argument("--format", required=True, choices=["qti", "moodle", "gift"])
+    x.add_argument("--chapter", help="one chapter, by number (1) or slug (01_soviets); default: all")
+    x.add_argument("out", type=Path, metavar="OUT", help="folder for the files (created if missing)")
+    x.set_defaults(func=cmd_export_quiz)
 
     a = p.parse_args(argv)
     return a.func(a)

@@ -76,7 +76,10 @@ def validate(bank: dict, source: str) -> list[str]:
             raw = bank["items"][loc[1]]
             item = f", item {raw.get('id', '#' + str(loc[1] + 1)) if isinstance(raw, dict) else '#' + str(loc[1] + 1)}"
         where = "/".join(str(p) for p in loc) or "top level"
-        problems.append(f"{source}{item}: {err.message} (at {where})")
+        message = err.message
+        if loc == ["items"] and err.validator == "minItems":
+            message = "the bank has no items (only a bank marked 'draft: true' may be empty)"
+        problems.append(f"{source}{item}: {message} (at {where})")
     if problems:
         return problems
 

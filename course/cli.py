@@ -111,6 +111,23 @@ def cmd_export_quiz(a) -> int:
     return 0
 
 
+def cmd_new_chapter(a) -> int:
+    from .scaffold import ScaffoldError, new_chapter
+
+    try:
+        ch, written = new_chapter(a.seedfile, title=a.title, author=a.author, date=a.date,
+                                  kind=a.kind, slug=a.slug, seed_id=a.id)
+    except ScaffoldError as exc:
+        print(f"course new-chapter: {exc} Nothing was written.", file=sys.stderr)
+        return 2
+    print(f"Seed {ch.seed} ({ch.paragraphs} paragraphs) and draft chapter {ch.slug}:")
+    for path in written:
+        print(f"  {path.relative_to(paths.ROOT)}")
+    print("Next: replace the TODO boxes (chapter, notebook, exercise), fill the TODO fields of "
+          "the catalogue entry, write the quiz bank, then `make book`.")
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="course", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -145,7 +162,7 @@ def main(argv=None) -> int:
         parser.add_argument("--output-kb", type=int, default=1024,
                             help="printed output kept from a run, in kB (default 1024)")
 
-    r = sub.add_parser("release", help="write the student version of every exercise")
+    r = sub.add_parser("release", help="write the student repository (exercises, public tests, CI workflow)")
     r.add_argument("--to", type=Path, default=paths.BUILD / "release")
     r.set_defaults(func=cmd_release)
 
@@ -164,6 +181,20 @@ def main(argv=None) -> int:
     x.add_argument("--chapter", help="one chapter, by number (1) or slug (01_soviets); default: all")
     x.add_argument("out", type=Path, metavar="OUT", help="folder for the files (created if missing)")
     x.set_defaults(func=cmd_export_quiz)
+
+    n = sub.add_parser("new-chapter", help="set up a draft chapter from a new source text",
+                       description="Copies the text into seeds/ (with its catalogue entry) and "
+                       "writes a draft chapter page, notebook, exercise and empty quiz bank, added "
+                       "to _toc.yml. Exit status 2, with nothing written, if the text is refused.")
+    n.add_argument("seedfile", type=Path, metavar="SEEDFILE", help="the text, UTF-8 plain text")
+    n.add_argument("--title", required=True, help="the text's title, as the catalogue will give it")
+    n.add_argument("--author", required=True, help="as far as known, e.g. 'Unknown; apparently …'")
+    n.add_argument("--date", required=True, help="e.g. 1936, 1938-07-04, 'uncertain (1980s?)'")
+    n.add_argument("--kind", required=True, choices=["primary", "secondary"], help="kind of source")
+    n.add_argument("--slug", help="chapter slug, e.g. 06_betrayed (default: the next number and "
+                   "words of the title)")
+    n.add_argument("--id", help="seed id (default: the next free number)")
+    n.set_defaults(func=cmd_new_chapter)
 
     a = p.parse_args(argv)
     return a.func(a)

@@ -22,6 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import banks, paths, seeds
 from . import exercises as exlib
 from .quiz import feedback_markdown
+from .scaffold import is_draft
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -173,16 +174,19 @@ class Timeline(_MystDirective):
 
 def chapter_outline(slug: str) -> dict:
     """Title, central question and estimated minutes, read from the chapter page itself (the
-    one place they are written), for the syllabus."""
+    one place they are written), for the syllabus. A draft chapter (made by ``course
+    new-chapter``, still under its draft banner) may lack the question and the time."""
     text = (paths.ROOT / "chapters" / f"{slug}.md").read_text(encoding="utf-8")
     title = text.splitlines()[0].lstrip("# ").strip()
-    central = text.split("## Central question", 1)[1]
+    central = text.partition("\n## Central question")[2].split("\n## ", 1)[0]  # that section only
     question = re.search(r"^\*\*(.+?)\*\*\s*$", central, re.M)
     minutes = re.search(r"\*\*Estimated time\.\*\* About (\d+) minutes", text)
-    if not (question and minutes):
+    draft = is_draft(text)
+    if not (question and minutes) and not draft:
         raise ExtensionError(f"chapters/{slug}.md: the syllabus needs a bold central question under "
                              "'## Central question' and '**Estimated time.** About N minutes'")
-    return {"title": title, "question": question.group(1), "minutes": int(minutes.group(1))}
+    return {"title": title, "question": question.group(1) if question else None,
+            "minutes": int(minutes.group(1)) if minutes else None, "draft": draft}
 
 
 class Syllabus(_MystDirective):
@@ -195,10 +199,12 @@ class Syllabus(_MystDirective):
         for slug, seed in seeds.chapters():
             self.env.note_dependency(str(paths.ROOT / "chapters" / f"{slug}.md"))
             o, s = chapter_outline(slug), seeds.get(seed)
-            total += o["minutes"]
+            total += o["minutes"] or 0
             year = s.date[:4] if s.date[:4].isdigit() else "undated"
-            lines.append(f"| {{doc}}`{o['title'].replace('*', '')} </chapters/{slug}>` | {s.title} ({year}) | "
-                         f"{o['question']} | {o['minutes']} min |")
+            draft = " *(draft)*" if o["draft"] else ""
+            lines.append(f"| {{doc}}`{o['title'].replace('*', '')} </chapters/{slug}>`{draft} | {s.title} ({year}) | "
+                         f"{o['question'] or '*not written yet*'} | "
+                         f"{str(o['minutes']) + ' min' if o['minutes'] else '—'} |")
         lines.append(f"| **All chapters** | | | **{total} min** (about {round(total / 60)} hours) |")
         return self.parse_myst("\n".join(lines))
 

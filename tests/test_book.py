@@ -9,6 +9,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from course import banks, exercises, questions, seeds
+from course.scaffold import TEMPLATE_SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,9 +69,7 @@ def test_emendations_are_shown_beside_the_original(student_site, slug, seed):
 def test_chapter_page_has_the_template_sections(student_site, slug, seed):
     page = soup(student_site / "chapters" / f"{slug}.html")
     headings = [norm(h.get_text()).rstrip("#") for h in page.select("h2")]
-    for section in ["At a glance", "Sourcing card", "Context", "Central question",
-                    "Before you read", "The reading", "Reading a polemic fairly", "Corroboration",
-                    "Fact-check", "Key terms", "Key people", "Summary"]:
+    for section in TEMPLATE_SECTIONS:
         assert any(h.startswith(section) for h in headings), f"no section {section!r}: {headings}"
     assert page.select_one(".course-timeline table"), "the context needs its mini-timeline"
     assert len(page.select("a.reference.internal[href*='glossary.html#term-']")) >= 10

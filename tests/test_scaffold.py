@@ -1,0 +1,309 @@
+"""`course new-chapter`: a new text becomes a draft chapter that builds, and bad input is refused.
+
+Everything runs on a copy of the repository (COURSE_ROOT), built once by jupyter-book.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import jupytext
+import nbformat
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from course import banks, scaffold, seeds
+from course.scaffold import TEMPLATE_SECTIONS
+from course.sphinxext import chapter_outline
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+# A short text written for this test: two header lines, prose, and a block of numbered lines
+# (each its own ¶), with curly quotes, a dash and an accent to show the bytes are kept.
+SAMPLE = """A Note on Office Clerks
+
+Written for the course’s tests, 2026
+
+Every office keeps two kinds of record: the one it shows to visitors and the one it keeps for \
+itself. This note asks what a student can learn from the difference.
+
+The clerk who writes the minutes decides what the meeting said. Nobody elected the clerk, yet
+the clerk’s wording is what the next meeting will read — and what the historian will quote.
+
+1. Read the minutes.
+2. Ask who wrote them, and when.
+3. Ask who could change them afterwards.
+
+A record is evidence of what someone wanted remembered. That is not the same as evidence of \
+what happened, but it is not nothing either: the café owner’s ledger and the minister’s \
+circular both tell us who was expected to read them.
+""".encode("utf-8")
+TITLE = "A Note on Office Clerks"
+SLUG, SEED = "06_note_office_clerks", "005"
+N = len(seeds.split_paragraphs(SAMPLE.decode("utf-8")))
+REAL = seeds.chapters()
+
+
+def copy_repo(dest: Path) -> None:
+    """The repository's own files (tracked or new, not ignored): what a clone would hold."""
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z"],
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        if (ROOT / rel).is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, dest / rel)
+    # Only a speed-up: executed notebooks are cached by content, so the five existing chapter
+    # notebooks need not run again; the new one is not in the cache and runs.
+    cache = ROOT / "_build" / ".jupyter_cache"
+    if cache.is_dir():
+        shutil.copytree(cache, dest / "_build" / ".jupyter_cache")
+
+
+def course(repo: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COURSE_ROOT": str(repo)}
+    return subprocess.run([str(BIN / "course"), *args], capture_output=True, text=True, env=env,
+                          timeout=timeout)
+
+
+def new_chapter(repo: Path, text: Path, *extra: str, title: str = TITLE) -> subprocess.CompletedProcess:
+    return course(repo, "new-chapter", str(text), "--title", title, "--author",
+                  "The course's test suite", "--date", "2026", "--kind", "secondary", *extra)
+
+
+def snapshot(repo: Path) -> dict[str, str]:
+    return {str(p.relative_to(repo)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in repo.rglob("*") if p.is_file() and "_build" not in p.relative_to(repo).parts}
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    base = tmp_path_factory.mktemp("scaffold")
+    repo = base / "repo"
+    copy_repo(repo)
+    before = snapshot(repo)
+    sample = base / "office_clerks.txt"
+    sample.write_bytes(SAMPLE)
+    proc = new_chapter(repo, sample)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return SimpleNamespace(repo=repo, base=base, sample=sample, before=before, out=proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def site(made) -> Path:
+    env = {**os.environ, "COURSE_ROOT": str(made.repo)}
+    proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(made.repo), "-W", "-n", "--keep-going"],
+                          capture_output=True, text=True, env=env, timeout=1800)
+    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    return made.repo / "_build" / "html"
+
+
+# ---------------------------------------------------------------- what is written
+
+def test_writes_the_chapter_files_and_changes_only_catalogue_and_toc(made):
+    after = snapshot(made.repo)
+    added = sorted(set(after) - set(made.before))
+    changed = sorted(p for p in made.before if after[p] != made.before[p])
+    assert added == sorted([
+        f"seeds/{SEED}_2026_a_note_on_office_clerks.txt", f"chapters/{SLUG}.md",
+        f"chapters/{SLUG}_notebook.md", f"chapters/{SLUG}_exercise.md",
+        f"exercises/{SLUG}/exercise.md", f"exercises/{SLUG}/tests.py", f"quizzes/{SLUG}.yml"])
+    assert changed == ["_toc.yml", "seeds/catalogue.yml"]
+    assert f"Seed {SEED} ({N} paragraphs) and draft chapter {SLUG}" in made.out
+
+
+def test_seed_is_kept_byte_for_byte_and_catalogued(made):
+    old = yaml.safe_load((ROOT / "seeds" / "catalogue.yml").read_text(encoding="utf-8"))
+    new = yaml.safe_load((made.repo / "seeds" / "catalogue.yml").read_text(encoding="utf-8"))
+    assert new[:-1] == old, "the existing entries are untouched"
+    entry = new[-1]
+    assert set(entry) == set(old[0]), "the new entry has every field the others have"
+    assert entry["id"] == SEED and entry["chapter"] == f"chapters/{SLUG}"
+    assert entry["received_as"] == "office_clerks.txt" and entry["kind"] == "secondary"
+    assert entry["title"] == TITLE and entry["date"] == "2026"
+    data = (made.repo / "seeds" / entry["file"]).read_bytes()
+    assert data == SAMPLE
+    assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+
+
+def test_quiz_bank_is_an_empty_draft_that_validates(made):
+    bank = yaml.safe_load((made.repo / "quizzes" / f"{SLUG}.yml").read_text(encoding="utf-8"))
+    assert bank == {"chapter": SLUG, "draft": True, "items": []}
+    proc = course(made.repo, "validate")
+    assert proc.returncode == 0, proc.stderr
+    assert f"{SLUG} (0 items)" in proc.stdout
+    # Positive control: the same bank without the draft mark is refused.
+    problems = banks.validate({"chapter": SLUG, "items": []}, f"quizzes/{SLUG}.yml")
+    assert problems == [f"quizzes/{SLUG}.yml: the bank has no items (only a bank marked "
+                        "'draft: true' may be empty) (at items)"]
+
+
+def test_chapter_is_added_at_the_end_of_the_chapters_part(made):
+    old = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    new = yaml.safe_load((made.repo / "_toc.yml").read_text(encoding="utf-8"))
+    chapters = next(p for p in new["parts"] if p["caption"] == "Chapters")["chapters"]
+    assert chapters[-1] == {"file": f"chapters/{SLUG}", "sections": [
+        {"file": f"chapters/{SLUG}_notebook"}, {"file": f"chapters/{SLUG}_exercise"}]}
+    chapters.pop()
+    assert new == old, "nothing else in the toc changes"
+
+
+def test_exercise_skeleton_releases_and_grades(made, tmp_path):
+    rel = tmp_path / "release"
+    proc = course(made.repo, "release", "--to", str(rel))
+    assert proc.returncode == 0, proc.stderr
+    blank = rel / "exercises" / SLUG / f"{SLUG}.ipynb"
+    text = blank.read_text(encoding="utf-8")
+    assert "n_paragraphs = ...  # YOUR CODE HERE" in text and "len(paras)" not in text
+    assert (rel / "seeds" / f"{SEED}_2026_a_note_on_office_clerks.txt").read_bytes() == SAMPLE
+
+    proc = course(made.repo, "grade", str(blank), "--out", str(tmp_path / "blank"))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    report = json.loads(next((tmp_path / "blank").glob("*.report.json")).read_text())
+    assert (report["score"], report["max_score"]) == (0, 1)
+
+    solved = jupytext.read(made.repo / "exercises" / SLUG / "exercise.md")
+    solved.metadata["course"] = {"exercise": SLUG}
+    nbformat.write(solved, tmp_path / "solved.ipynb")
+    proc = course(made.repo, "grade", str(tmp_path / "solved.ipynb"), "--out", str(tmp_path / "solved"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads(next((tmp_path / "solved").glob("*.report.json")).read_text())
+    assert (report["score"], report["max_score"]) == (1, 1)
+
+
+# ---------------------------------------------------------------- the built book
+
+def test_page_renders_the_whole_reading_with_one_anchor_per_paragraph(site):
+    html = (site / "chapters" / f"{SLUG}.html").read_text(encoding="utf-8")
+    for n in range(1, N + 1):
+        assert html.count(f'id="s{SEED}-p{n}"') == 1, f"¶{n}"
+    assert f'id="s{SEED}-p{N + 1}"' not in html
+    page = soup(site / "chapters" / f"{SLUG}.html")
+    rendered = [" ".join(p.get_text(" ").split()) for p in page.select(".seed-reading p.seed-para")]
+    for n, para in enumerate(seeds.split_paragraphs(SAMPLE.decode("utf-8")), 1):
+        assert rendered[n - 1] == f"¶{n} " + " ".join(para.split())
+
+
+def test_every_template_section_is_a_todo_box_under_a_draft_banner(site):
+    page = soup(site / "chapters" / f"{SLUG}.html")
+    main = page.select_one("article.bd-article")
+    first_h2 = main.select_one("h2")
+    banner = main.select_one(f".admonition.{scaffold.DRAFT_CLASS}")
+    assert banner and "Draft chapter" in banner.get_text()
+    assert banner.sourceline < first_h2.sourceline, "the banner comes before the first section"
+    sections = {" ".join(h.get_text().split()).rstrip("#"): h.find_parent("section")
+                for h in main.select("h2")}
+    for name in TEMPLATE_SECTIONS:
+        heading = next((h for h in sections if h.startswith(name)), None)
+        assert heading, f"no section {name!r}: {list(sections)}"
+        box = sections[heading].select_one(".admonition.todo")
+        assert box and box.select_one(".admonition-title").get_text().startswith("TODO:"), name
+        assert len(box.get_text()) > 150, f"{name}: the box must say what to write"
+
+
+def test_new_chapter_is_in_the_books_navigation(site):
+    index = soup(site / "index.html")
+    assert index.select(f"nav a[href*='chapters/{SLUG}.html']")
+    page = soup(site / "chapters" / f"{SLUG}_notebook.html")
+    assert page.select(f"nav a[href*='{SLUG}_exercise.html']")
+
+
+def test_notebook_skeleton_runs_in_the_build(site):
+    page = soup(site / "chapters" / f"{SLUG}_notebook.html")
+    assert not page.select(".output.error, .output.traceback")
+    table = page.select_one(".cell_output table")
+    assert table and "words" in table.get_text(), "the starter data cell ran"
+    assert page.select_one(f".admonition.{scaffold.DRAFT_CLASS}")
+    assert len(page.select(".admonition.todo")) == 5
+
+
+def test_exercise_page_shows_the_sample_question_without_its_solution(site):
+    page = soup(site / "chapters" / f"{SLUG}_exercise.html")
+    text = page.get_text()
+    assert "Question 1 (n_paragraphs)" in " ".join(text.split())
+    assert "n_paragraphs = ...  # YOUR CODE HERE" in text and "len(paras)" not in text
+    assert page.select_one(f"a[href$='{SLUG}.ipynb']")
+    assert page.select_one(f".admonition.{scaffold.DRAFT_CLASS}")
+
+
+def test_syllabus_lists_the_draft_without_counting_its_time(site):
+    rows = [" ".join(tr.get_text(" ").split()) for tr in soup(site / "syllabus.html").select("tr")]
+    (draft,) = [r for r in rows if TITLE in r]
+    assert "(draft)" in draft and "not written yet" in draft
+    assert not any("(draft)" in r for r in rows if r is not draft)
+    total = sum(chapter_outline(slug)["minutes"] for slug, _ in REAL)
+    assert any(r.startswith("All chapters") and f"{total} min" in r for r in rows)
+
+
+# ---------------------------------------------------------------- refusals
+
+def refuse(made, name: str, data: bytes | None, *extra: str, title: str = "Another text"):
+    text = made.base / name
+    if data is not None:
+        text.write_bytes(data)
+    before = snapshot(made.repo)
+    proc = new_chapter(made.repo, text, *extra, title=title)
+    assert snapshot(made.repo) == before, "a refused run writes nothing"
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    message = proc.stderr.strip()
+    assert "Traceback" not in message and "\n" not in message and "Nothing was written." in message
+    return message
+
+
+OTHER = b"A different text.\n\nIt has two paragraphs.\n"
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("latin1.txt", "Caf\xe9 society in 1927.\n\nA second paragraph.\n".encode("latin-1"),
+     "is not UTF-8 text: byte 0xe9 at position 3"),
+    ("picture.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "is a binary file"),
+    ("empty.txt", b"", "is empty"),
+    ("blank.txt", b"  \n\n\t\r\n   \n", "is empty"),
+    ("missing.txt", None, "does not exist"),
+], ids=["latin-1", "binary", "empty", "whitespace", "missing"])
+def test_refuses_what_is_not_a_utf8_text(made, name, data, expected):
+    assert expected in refuse(made, name, data)
+
+
+@pytest.mark.parametrize("extra, expected", [
+    (["--id", "002"], "seed id 002 is already taken by 002_trotsky_1938"),
+    (["--id", SEED], f"seed id {SEED} is already taken"),
+    (["--slug", SLUG], f"chapter {SLUG} already exists"),
+    (["--slug", "03_other"], "chapter number 03 is already used by 03_drive_out"),
+    (["--slug", "Other Text"], "a chapter slug is two digits"),
+], ids=["old-id", "new-id", "slug", "number", "bad-slug"])
+def test_refuses_an_existing_id_or_chapter(made, extra, expected):
+    assert expected in refuse(made, "other.txt", OTHER, *extra)
+
+
+def test_refuses_a_text_already_catalogued(made):
+    assert f"is already seed {SEED}" in refuse(made, "again.txt", SAMPLE)
+    original = (ROOT / "seeds" / "000_platform_1927_ch5_the_soviets.txt").read_bytes()
+    assert "is already seed 000" in refuse(made, "again000.txt", original)
+
+
+# ---------------------------------------------------------------- all or nothing
+
+def test_a_failed_write_puts_everything_back(tmp_path):
+    kept = tmp_path / "catalogue.yml"
+    kept.write_text("old\n", encoding="utf-8")
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    changes = {kept: b"new\n", tmp_path / "new" / "deeper" / "page.md": b"page", blocker / "x.md": b"x"}
+    with pytest.raises(OSError):
+        scaffold.write_all(changes)
+    assert kept.read_text(encoding="utf-8") == "old\n"
+    assert not (tmp_path / "new").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.yml", "not_a_folder"]

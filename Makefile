@@ -10,7 +10,7 @@ JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor test serve release clean bench chromium
+.PHONY: book instructor test serve release clean bench bench-grading chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: $(STAMP) $(NODE_STAMP) chromium
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# Our grader next to otter-grader (installed on first use into benchmarks/.otter-venv only),
+# then a class of 100 notebooks with course grade-all. Options: benchmarks/grading.py --help
+bench-grading: $(STAMP)
+	$(BIN)/python benchmarks/grading.py
 
 clean:
 	rm -rf _build

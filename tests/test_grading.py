@@ -85,12 +85,12 @@ def test_blank_student_version_gets_zero_with_hints(released, tmp_path):
 def test_wrong_answer_fails_the_named_test_with_its_hint(released, tmp_path):
     def answer(nb):
         for cell in nb.cells:
-            cell.source = cell.source.replace("n_bureau = ...  # YOUR CODE HERE", "n_bureau = 12")
+            cell.source = cell.source.replace("n_bureau = ...  # YOUR CODE HERE", "n_bureau = 8")
     proc, report = grade(student_copy(released, tmp_path, answer))
     assert proc.returncode == 1
     t = {t["question"]: t for t in report["tests"]}["n_bureau"]
-    assert not t["passed"] and t["message"].startswith("Close: 12 is the count of the lower-case forms")
-    assert "n_bureau: Close: 12" in proc.stdout
+    assert not t["passed"] and t["message"].startswith("Close: 8 is the number of paragraphs")
+    assert "n_bureau: Close: 8 is the number of paragraphs" in proc.stdout
 
 
 def test_wrong_type_is_reported_not_crashed(released, tmp_path):

@@ -11,10 +11,10 @@ POINTS = {"test_n_bureau": 1, "test_peak_para": 1, "test_days_to_congress": 1, "
 
 def test_n_bureau(answers):
     n = answers["n_bureau"]
-    assert n != 12, ("Close: 12 is the count of the lower-case forms only. The opening "
-                     "word of ¶4 is “THE bureaucratic…”; count in any case, e.g. with (?i).")
-    assert n == 14, ("Not yet. Count every occurrence, not the paragraphs that contain one: "
-                     "paras['text'].str.count(...) gives a count per paragraph; add them up.")
+    assert n != 8, ("Close: 8 is the number of paragraphs that contain such a word. Count "
+                    "every occurrence: paras['text'].str.count(...) per paragraph, then sum.")
+    assert n == 14, ("Not yet. Match every word that begins with “bureaucra” (a pattern such "
+                     "as r\"\\bbureaucra\"), in any letter case, in every paragraph.")
 
 
 def test_peak_para(answers):

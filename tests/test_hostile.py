@@ -313,3 +313,37 @@ def test_the_teachers_files_stay_in_place(tmp_path):
     before = EX.source.read_bytes()
     run(notebook(tmp_path, "pass"))
     assert EX.source.read_bytes() == before and (paths.INSTRUCTOR / "index.md").exists()
+
+
+@needs_sandbox
+def test_killing_the_grader_itself_leaves_no_student_process(tmp_path):
+    """A teacher's Ctrl-C or a CI timeout kills the grader: the sandbox goes with it."""
+    import signal
+    import subprocess
+    import sys
+
+    path = notebook(tmp_path, "import subprocess\nsubprocess.run(['sleep', '607.75'])")
+    course = str(Path(sys.executable).parent / "course")
+    proc = subprocess.Popen([course, "grade", str(path)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+    def sleepers():
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and b"607.75" in (entry / "cmdline").read_bytes():
+                    found.append(entry.name)
+            except OSError:
+                pass
+        return found
+
+    deadline = time.monotonic() + 60
+    while not sleepers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sleepers(), "the notebook never started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while sleepers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not sleepers()

@@ -170,19 +170,14 @@ def _child_env(run_dir: Path, token: str) -> dict:
     return env
 
 
-def _run(cmd, *, timeout, cwd, env=None, pass_fds=(), stderr_path: Path) -> int:
-    """Run a child in its own session; kill its whole process group on timeout. Its output
-    goes to a file (capped by the child's file-size limit), never into the grader's memory."""
+def _start(cmd, *, cwd, stderr_path: Path, env=None, pass_fds=(), stdin=subprocess.DEVNULL):
+    """Start a child in its own session (so its whole process group can be killed). Its
+    output goes to a file, capped by the child's file-size limit, never into our memory."""
+    if shutil.which("setpriv"):  # if the grader itself is killed, its children die with it
+        cmd = ["setpriv", "--pdeathsig", "KILL", *cmd]
     with open(stderr_path, "wb") as err:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err, pass_fds=pass_fds,
-                                start_new_session=True)
-        try:
-            return proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            raise
+        return subprocess.Popen(cmd, cwd=cwd, env=env, stdin=stdin, stdout=subprocess.DEVNULL,
+                                stderr=err, pass_fds=pass_fds, start_new_session=True)
 
 
 def _tail(path: Path, n: int = 300) -> str:
@@ -321,26 +316,59 @@ def _execute_and_test(nb, notebook, ex, hidden, names, run_dir, test_dir, limits
                       watched, result):
     sub = run_dir / "submission.ipynb"
     nbformat.write(_prepare(nb), sub)
+    # The test process starts now, in its hidden folder, and waits for the answers on its
+    # standard input: its start-up overlaps the notebook's run.
+    shutil.copy(ex.tests, test_dir / "tests.py")
+    args = ["tests.py", "-", "results.json"]
+    if hidden:
+        shutil.copy(hidden, test_dir / "hidden.py")
+        args.append("hidden.py")
+    runner = _start(sandbox.python_module("course.grading.runner", *args), cwd=test_dir,
+                    stdin=subprocess.PIPE, stderr_path=test_dir / "runner.err")
+    try:
+        encoded = _execute(notebook, names, run_dir, test_dir, limits, hide, watched, result)
+        try:
+            runner.stdin.write(json.dumps(encoded).encode("utf-8"))
+            runner.stdin.close()
+            code = runner.wait(timeout=120)
+        except (OSError, subprocess.TimeoutExpired):
+            code = None
+    finally:
+        if runner.poll() is None:
+            os.killpg(runner.pid, signal.SIGKILL)
+            runner.wait()
+    res = test_dir / "results.json"
+    if code != 0 or not res.exists():
+        raise CouldNotGrade("The tests could not be run (a problem on the grader's side): "
+                            f"{_tail(test_dir / 'runner.err')}")
+    result.tests = json.loads(res.read_text(encoding="utf-8"))
+
+
+def _execute(notebook, names, run_dir, test_dir, limits, hide, watched, result) -> dict:
+    """Run the notebook in its fenced child; return its answers, encoded as data."""
     token = uuid.uuid4().hex
     out = test_dir / "executed.json"
     # The child writes its findings through this descriptor; the kernel does not inherit it,
     # and inside the sandbox the file is on a read-only, hidden mount.
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     cmd = sandbox.python_module(
-        "course.grading.execute", str(sub), "--result-fd", str(fd), "--names", ",".join(names),
-        "--cell-timeout", str(limits.cell_timeout), "--memory-mb", str(limits.memory_mb),
-        "--output-kb", str(limits.output_kb))
+        "course.grading.execute", str(run_dir / "submission.ipynb"), "--result-fd", str(fd),
+        "--names", ",".join(names), "--cell-timeout", str(limits.cell_timeout),
+        "--memory-mb", str(limits.memory_mb), "--output-kb", str(limits.output_kb))
     cmd, result.isolation = sandbox.wrap(cmd, runs_parent=str(run_dir.parent),
                                          run_dir=str(run_dir), hide=[str(p) for p in hide])
     try:
-        code = _run(cmd, timeout=limits.total_timeout, cwd=run_dir, pass_fds=(fd,),
-                    env=_child_env(run_dir, token), stderr_path=test_dir / "execute.err")
-    except subprocess.TimeoutExpired:
-        raise CouldNotGrade(
-            f"Running {notebook.name} took longer than the {limits.total_timeout}-second limit "
-            "for the whole notebook, so it was stopped. Look for a loop that never ends "
-            "or a very slow cell, fix it, and submit again."
-        ) from None
+        child = _start(cmd, cwd=run_dir, env=_child_env(run_dir, token), pass_fds=(fd,),
+                       stderr_path=test_dir / "execute.err")
+        try:
+            code = child.wait(timeout=limits.total_timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            raise CouldNotGrade(
+                f"Running {notebook.name} took longer than the {limits.total_timeout}-second "
+                "limit for the whole notebook, so it was stopped. Look for a loop that never "
+                "ends or a very slow cell, fix it, and submit again.") from None
     finally:
         os.close(fd)
         _kill_leftovers(token)
@@ -358,21 +386,6 @@ def _execute_and_test(nb, notebook, ex, hidden, names, run_dir, test_dir, limits
     result.problems = executed["problems"]
     if executed["died"]:
         result.message = f"Grading stopped early: {executed['died']}."
-    encoded = executed["answers"] or {n: {"__missing__": True} for n in names}
-    # Tests run in a fresh interpreter that sees only the tests and the answers as data.
-    shutil.copy(ex.tests, test_dir / "tests.py")
-    args = ["tests.py", "answers.json", "results.json"]
-    if hidden:
-        shutil.copy(hidden, test_dir / "hidden.py")
-        args.append("hidden.py")
-    (test_dir / "answers.json").write_text(json.dumps(encoded), encoding="utf-8")
-    code = _run(sandbox.python_module("course.grading.runner", *args), timeout=120,
-                cwd=test_dir, stderr_path=test_dir / "runner.err")
-    res = test_dir / "results.json"
-    if code != 0 or not res.exists():
-        raise CouldNotGrade("The tests could not be run (a problem on the grader's side): "
-                            f"{_tail(test_dir / 'runner.err')}")
-    result.tests = json.loads(res.read_text(encoding="utf-8"))
     notes = []
     if result.problems:
         notes.append("Some cells raised errors or timed out (listed below); the answers they "
@@ -382,6 +395,7 @@ def _execute_and_test(nb, notebook, ex, hidden, names, run_dir, test_dir, limits
                      "output was ignored.")
     if notes and not result.message:
         result.message = " ".join(notes)
+    return executed["answers"] or {n: {"__missing__": True} for n in names}
 
 
 def summary(results: list[Result]) -> str:

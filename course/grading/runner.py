@@ -8,6 +8,10 @@ As a program (what the grader starts, with ``python -I``, in an empty folder)::
 
     python -I -m course.grading.runner TESTS.py ANSWERS.json RESULTS.json [HIDDEN.py]
 
+ANSWERS.json may be ``-``: the answers then come on standard input. The grader uses this to
+start the test process while the notebook is still running, so that importing pandas and the
+tests costs no time of its own.
+
 Hidden tests (a teacher's, never in the student's repository) are run the same way and
 marked ``hidden`` in the results.
 """
@@ -74,10 +78,14 @@ def run(module, encoded: dict, only: list[str] | None = None) -> list[dict]:
 
 def main(argv=None) -> int:
     tests, answers_json, out, *hidden = (Path(a) for a in (argv or sys.argv[1:]))
-    encoded = json.loads(answers_json.read_text(encoding="utf-8"))
-    results = run(load_tests(tests), encoded)
-    for path in hidden:
-        for r in run(load_tests(path), encoded):
+    import pandas  # noqa: F401  (loaded before the answers arrive; decoding needs it)
+
+    modules = [load_tests(tests), *(load_tests(p) for p in hidden)]
+    raw = sys.stdin.read() if str(answers_json) == "-" else answers_json.read_text(encoding="utf-8")
+    encoded = json.loads(raw)
+    results = run(modules[0], encoded)
+    for module in modules[1:]:
+        for r in run(module, encoded):
             results.append({**r, "test": f"hidden:{r['test']}", "hidden": True})
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

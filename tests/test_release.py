@@ -232,9 +232,10 @@ def test_teacher_workflow_grades_with_hidden_tests(repo, tmp_path):
         '    assert answers["n_bureau"] == 14, "Not yet."\n', encoding="utf-8")
     env = ci_env(tmp_path)
     env["PATH"] = f"{Path(COURSE).parent}{os.pathsep}{env['PATH']}"
-    (proc,) = run_steps(TEACHER_WORKFLOW, tmp_path, env,
-                        {"submissions": str(subs), "hidden-tests": str(hidden.parent)})
-    assert proc.returncode == 0, proc.stderr
+    procs = run_steps(TEACHER_WORKFLOW, tmp_path, env,
+                      {"submissions": str(subs), "hidden-tests": str(hidden.parent)})
+    assert len(procs) == 2 and "rm -rf" in procs[0].args[-1]  # solutions removed, then grading
+    assert all(p.returncode == 0 for p in procs), procs[-1].stderr
     book = gradebook(tmp_path / "gradebook")
     assert book["ana"]["hidden: n_bureau_again"] == "1" and book["ana"]["total"] == "5"
     assert book["ben"]["hidden: n_bureau_again"] == "0"

@@ -337,6 +337,11 @@ def _execute_and_test(nb, notebook, ex, hidden, names, run_dir, test_dir, limits
         if runner.poll() is None:
             os.killpg(runner.pid, signal.SIGKILL)
             runner.wait()
+        if not runner.stdin.closed:
+            try:
+                runner.stdin.close()
+            except OSError:  # the test process is gone; nothing is waiting to read
+                pass
     res = test_dir / "results.json"
     if code != 0 or not res.exists():
         raise CouldNotGrade("The tests could not be run (a problem on the grader's side): "

@@ -1,7 +1,7 @@
 # Two commands from a fresh clone:
 #   make book   build the student site into _build/html          (needs python3)
-#   make test   run every test: builds the book, drives headless Chromium, validates the
-#               GitHub workflows with an npm tool                 (needs python3, npm)
+#   make test   run every test: builds the book, drives headless Chromium (axe-core checks
+#               accessibility), validates the GitHub workflows     (needs python3, npm)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +10,7 @@ JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor test serve release clean bench bench-grading chromium
+.PHONY: book instructor test serve release clean bench bench-grading bench-weight chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: $(STAMP)
 # then a class of 100 notebooks with course grade-all. Options: benchmarks/grading.py --help
 bench-grading: $(STAMP)
 	$(BIN)/python benchmarks/grading.py
+
+# Bytes each page of the built site loads (own files vs the theme's shared assets); flags >300 kB.
+bench-weight: book chromium
+	$(BIN)/python benchmarks/page_weight.py
 
 clean:
 	rm -rf _build

@@ -65,4 +65,6 @@ class Report:
             f"{'passed' if ok else html.escape(msg)}</li>"
             for ok, q, msg in self._lines()
         )
-        return f'<ul class="course-check" role="status">{rows}</ul>'
+        # The live region wraps the list: role="status" on the <ul> itself would take away its
+        # list role, and screen readers would no longer announce the items as a list.
+        return f'<div class="course-check" role="status"><ul>{rows}</ul></div>'

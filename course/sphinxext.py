@@ -387,6 +387,13 @@ def on_builder_inited(app):
     app.add_css_file("course.css")
 
 
+def drop_widget_state(app, pagename, templatename, context, doctree):
+    """The book shows each quiz's static HTML view, never its widget view, so the ipywidgets
+    state myst-nb embeds in notebook pages (130-230 kB per page) is dead weight: drop it."""
+    js_files = getattr(app.env, "nb_metadata", {}).get(pagename, {}).get("js_files", {})
+    js_files.pop("ipywidgets_state", None)
+
+
 def on_page_context(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if scripts is not None:
@@ -467,6 +474,8 @@ def setup(app):
     app.connect("env-merge-info", merge_readings)
     app.connect("env-check-consistency", check_readings)
     app.connect("html-page-context", on_page_context)
+    # Before myst-nb's handler (priority 500), which turns the page's js_files into <script>s.
+    app.connect("html-page-context", drop_widget_state, priority=400)
     # After the theme's handler (priority 500), which puts generate_toctree_html in the context.
     app.connect("html-page-context", on_page_context_nav, priority=900)
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))

@@ -137,6 +137,22 @@ def test_bad_input_gets_a_clear_message_and_a_report(tmp_path, content, says):
     assert says in proc.stderr and len(proc.stderr.strip().splitlines()) <= 2
 
 
+def test_invalid_notebook_is_refused_and_its_run_stopped(tmp_path):
+    """The full nbformat check runs while the kernel starts: a notebook that fails it is
+    refused, and the run already under way is stopped at once, not left to its limits (here
+    an endless first cell that the limits below would let run for minutes)."""
+    nb = json.loads(solution_copy(tmp_path).read_text(encoding="utf-8"))
+    nb["cells"].insert(0, {"cell_type": "code", "metadata": {}, "outputs": [],
+                           "execution_count": None, "source": "while True:\n    pass"})
+    nb["cells"][1]["cell_type"] = "spreadsheet"  # not a cell type nbformat knows
+    path = tmp_path / "invalid.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    proc, report = grade(path, "--cell-timeout", "200", "--total-timeout", "400", timeout=60)
+    assert proc.returncode == 2 and report["status"] == "could not grade"
+    assert "not a valid Jupyter notebook" in report["message"]
+    assert "Open it in Jupyter, save it" in proc.stderr
+
+
 def test_notebook_without_exercise_metadata_is_refused_clearly(tmp_path):
     path = tmp_path / "anon.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), path)

@@ -153,19 +153,49 @@ _MYST_SETUP = re.compile(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n" 
 
 
 def with_setup_cell(text: str) -> str:
-    """A MyST notebook's text with the current setup cell before its first code cell."""
+    """A MyST notebook's text with the current setup cell at its top, under its title."""
     cell = setup_cell_myst()
     if _MYST_SETUP.search(text):
         return _MYST_SETUP.sub(lambda m: cell, text, count=1)
-    first = text.find("```{code-cell}")
-    if first < 0:
-        raise ValueError("no code cell: a student notebook starts with the course's setup cell")
-    return text[:first] + cell + "\n" + text[first:]
+    title = re.search(r"^# .*\n", text, re.MULTILINE)
+    if not title:
+        raise ValueError("no '# Title' line: the setup cell goes under a notebook's title")
+    return f"{text[:title.end()]}\n{cell}{text[title.end():]}"
+
+
+def _toc_files(node):
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        for value in node.values():
+            yield from _toc_files(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _toc_files(value)
+
+
+def notebook_pages() -> dict[str, Path]:
+    """``{page name: source}`` for every page of the book that is a notebook (a MyST file
+    whose front matter has a kernelspec): chapter notebooks, the primer, the timeline."""
+    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = {}
+    for name in [toc["root"], *_toc_files(toc)]:
+        name = str(name).removesuffix(".md")
+        src = paths.ROOT / f"{name}.md"
+        if src.exists() and "kernelspec:" in src.read_text(encoding="utf-8").split("\n---", 1)[0]:
+            pages[name] = src
+    return pages
+
+
+def notebook_name(page: str) -> str:
+    """The published file name of a notebook page: ``chapters/01_soviets_notebook`` ->
+    ``01_soviets_notebook.ipynb``."""
+    return f"{page.rsplit('/', 1)[-1]}.ipynb"
 
 
 def notebook_sources() -> list[Path]:
-    """Every MyST source a student notebook is made from: chapter notebooks and exercises."""
-    return [*sorted(paths.CHAPTERS.glob("*_notebook.md")), *(ex.source for ex in exlib.all_exercises())]
+    """Every MyST source a student notebook is made from: notebook pages and exercises."""
+    return [*notebook_pages().values(), *(ex.source for ex in exlib.all_exercises())]
 
 
 # ---------------------------------------------------------------- clean student notebooks
@@ -181,14 +211,14 @@ def _clean(nb):
 
 
 def student_notebooks() -> dict[str, object]:
-    """``{file name: notebook}``: each chapter notebook and each exercise as a student gets it."""
+    """``{file name: notebook}``: each notebook page and each exercise as a student gets it."""
     import jupytext
 
-    out = {}
-    for md in sorted(paths.CHAPTERS.glob("*_notebook.md")):
-        out[f"{md.stem}.ipynb"] = _clean(jupytext.read(md))
+    out = {notebook_name(page): _clean(jupytext.read(src)) for page, src in notebook_pages().items()}
     for ex in exlib.all_exercises():
         out[f"{ex.id}_exercise.ipynb"] = _clean(ex.student_notebook())
+    if len(out) != len(notebook_pages()) + len(exlib.all_exercises()):
+        raise ValueError("two notebooks would be published under the same file name")
     return out
 
 

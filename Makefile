@@ -10,12 +10,12 @@ JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor test serve release clean bench bench-grading bench-weight chromium
+.PHONY: book instructor test serve release clean bench bench-grading bench-weight chromium wheelhouse
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[jupyter,book,test]"
 	rm -f $(VENV)/.installed-* && touch $@
 
 book: $(STAMP)
@@ -40,7 +40,18 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(STAMP) $(NODE_STAMP) chromium
+# Wheels for tests/test_anywhere.py, which installs the notebooks' pinned dependencies into a
+# fresh virtualenv with no network: downloaded once here (network allowed, like the .venv).
+WHEELHOUSE := .wheelhouse
+WH_STAMP   := $(WHEELHOUSE)/.filled-$(notdir $(STAMP))
+$(WH_STAMP): $(STAMP)
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/course wheelhouse --to $(WHEELHOUSE)
+	touch $@
+
+wheelhouse: $(WH_STAMP)
+
+test: $(STAMP) $(NODE_STAMP) $(WH_STAMP) chromium
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -135,7 +135,8 @@ def make_class(folder: Path, size: int, seed: int = 1917) -> dict[str, str]:
 # ---------------------------------------------------------------- otter's side
 
 def course_pins(names=SHARED_PINS) -> list[str]:
-    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    deps = project["dependencies"] + sum(project["optional-dependencies"].values(), [])
     pins = {d.split("==")[0].lower(): d for d in deps if "==" in d}
     return [pins[n] for n in names]
 

@@ -71,6 +71,33 @@ def cmd_grade_all(a) -> int:
     return 0
 
 
+def cmd_sync(a) -> int:
+    from .anywhere import sync
+
+    stale = sync(check=a.check)
+    for path in stale:
+        print(f"{'out of date' if a.check else 'rewrote'}: {path.relative_to(paths.ROOT)}")
+    if a.check and stale:
+        print("Run `course sync` to regenerate them from pyproject.toml and _config.yml.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_notebooks(a) -> int:
+    from .anywhere import write_notebooks
+
+    for path in write_notebooks(a.to):
+        print(path)
+    return 0
+
+
+def cmd_wheelhouse(a) -> int:
+    from .anywhere import fill_wheelhouse
+
+    fill_wheelhouse(a.to)
+    return 0
+
+
 def cmd_release(a) -> int:
     from .release import release
 
@@ -195,6 +222,20 @@ def main(argv=None) -> int:
                    "words of the title)")
     n.add_argument("--id", help="seed id (default: the next free number)")
     n.set_defaults(func=cmd_new_chapter)
+
+    s = sub.add_parser("sync", help="regenerate the setup cell in every notebook source, and binder/",
+                       description="Both are generated from pyproject.toml (version, pins) and "
+                       "_config.yml (repository). With --check, list what is out of date (exit 1).")
+    s.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is out of date")
+    s.set_defaults(func=cmd_sync)
+
+    nb = sub.add_parser("notebooks", help="write the clean student notebooks (Binder's postBuild runs it)")
+    nb.add_argument("--to", type=Path, required=True, help="folder for the .ipynb files")
+    nb.set_defaults(func=cmd_notebooks)
+
+    w = sub.add_parser("wheelhouse", help="download the wheels tests/test_anywhere.py installs offline")
+    w.add_argument("--to", type=Path, required=True)
+    w.set_defaults(func=cmd_wheelhouse)
 
     a = p.parse_args(argv)
     return a.func(a)

@@ -1,9 +1,14 @@
 """A quiz item with two lives: static HTML/JS on a book page, an ipywidgets quiz in a kernel.
 
 ``Quiz`` is displayed by a notebook cell. Its display bundle carries both views: Jupyter
-front ends that run widgets (JupyterLab, Binder, Colab) show the widget; the book asks myst-nb
+front ends that run widgets (JupyterLab, Binder, VS Code) show the widget; the book asks myst-nb
 to drop the widget view (``nb_mime_priority_overrides`` in ``_config.yml``) and renders the
 ``text/html`` view, which ``static/quiz.js`` makes interactive with no kernel.
+
+In a kernel the HTML view is self-contained (its script and styles inline), because Colab shows
+each output in its own frame, with none of the book's assets: in Colab the bundle carries that
+view alone, since Colab's widget support depends on its own ipywidgets version. The book strips
+the inline copies (``course.sphinxext.strip_inline_quiz_assets``): its pages load them once.
 """
 
 from __future__ import annotations
@@ -11,8 +16,21 @@ from __future__ import annotations
 import base64
 import html
 import json
+import sys
+from functools import lru_cache
+from importlib import resources
 
 from . import banks, seeds
+
+INLINE = "data-course-inline"  # marks the inline script and styles, which the book strips
+
+
+@lru_cache(maxsize=1)
+def inline_assets() -> str:
+    static = resources.files("course") / "static"
+    css = (static / "quiz.css").read_text(encoding="utf-8")
+    js = (static / "quiz.js").read_text(encoding="utf-8")
+    return f"<style {INLINE}>\n{css}</style>\n<script {INLINE}>\n{js}</script>"
 
 
 def _href(seed_id: str, para: int) -> str | None:
@@ -55,7 +73,8 @@ class Quiz:
         self._widget = None
 
     # -- static view -------------------------------------------------------------------
-    def html(self) -> str:
+    def html(self, standalone: bool = False) -> str:
+        """The static view; ``standalone`` adds quiz.js and quiz.css inline."""
         it = self.item
         # Feedback and the key travel encoded so that the answer is not printed in the page
         # text; quiz.js decodes them when the student checks an answer.
@@ -78,7 +97,7 @@ class Quiz:
             f'<div class="course-quiz-options">\n{options}\n</div>\n'
             f'<button type="button" class="course-quiz-check">Check answer</button>\n'
             f'<div class="course-quiz-feedback" role="status" aria-live="polite"></div>\n'
-            f"</fieldset>\n</div>"
+            f"</fieldset>\n</div>" + (f"\n{inline_assets()}" if standalone else "")
         )
 
     # -- live view ---------------------------------------------------------------------
@@ -119,8 +138,8 @@ class Quiz:
         return box
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = dict(self.widget()._repr_mimebundle_())
-        bundle["text/html"] = self.html()
+        bundle = {} if "google.colab" in sys.modules else dict(self.widget()._repr_mimebundle_())
+        bundle["text/html"] = self.html(standalone=True)
         bundle["text/plain"] = f"Quiz {self.id}: {self.item['question']}"
         return bundle
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from . import paths, seeds
+from .anywhere import with_setup_cell
 
 # The h2 sections every chapter page has, in order. The scaffold writes them and the book
 # tests check the finished chapters against this same list.
@@ -536,9 +537,9 @@ def files(ch: Chapter) -> dict[Path, bytes]:
         paths.SEEDS / ch.seed_file: ch.data,
         paths.SEEDS / "catalogue.yml": utf8(catalogue.rstrip("\n") + "\n" + catalogue_entry(ch)),
         paths.CHAPTERS / f"{ch.slug}.md": utf8(chapter_page(ch)),
-        paths.CHAPTERS / f"{ch.slug}_notebook.md": utf8(notebook_page(ch)),
+        paths.CHAPTERS / f"{ch.slug}_notebook.md": utf8(with_setup_cell(notebook_page(ch))),
         paths.CHAPTERS / f"{ch.slug}_exercise.md": utf8(exercise_page(ch)),
-        paths.EXERCISES / ch.slug / "exercise.md": utf8(exercise_source(ch)),
+        paths.EXERCISES / ch.slug / "exercise.md": utf8(with_setup_cell(exercise_source(ch))),
         paths.EXERCISES / ch.slug / "tests.py": utf8(exercise_tests(ch)),
         paths.QUIZZES / f"{ch.slug}.yml": utf8(quiz_bank(ch)),
         paths.ROOT / "_toc.yml": utf8(_toc_with(ch)),

@@ -8,6 +8,7 @@ nodes by hand (tables, glossary, answer keys): what they render is plain MyST.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from pathlib import Path
 
@@ -19,9 +20,9 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import banks, paths, seeds
+from . import anywhere, banks, paths, seeds
 from . import exercises as exlib
-from .quiz import feedback_markdown
+from .quiz import INLINE, feedback_markdown
 from .scaffold import is_draft
 
 logger = logging.getLogger(__name__)
@@ -340,6 +341,7 @@ class ExerciseNotebook(_MystDirective):
             nbformat.write(nb, target)
             rel = "/" + target.relative_to(self.env.srcdir).as_posix()
             lines += [f"{{download}}`Download the exercise notebook ({ex.id}.ipynb) <{rel}>`", ""]
+            lines += exercise_launch_links(ex.id)
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 lines += [cell.source, ""]
@@ -403,6 +405,7 @@ def on_page_context(app, pagename, templatename, context, doctree):
                       and "sphinx-thebe" not in str(s)]
     if "course-quiz" in context.get("body", ""):
         app.add_js_file("quiz.js")
+        app.add_css_file("quiz.css")
 
 
 # --- accessibility fixes to markup the theme and extensions emit (checked by axe-core in
@@ -456,6 +459,71 @@ def on_page_context_nav(app, pagename, templatename, context, doctree):
     context["generate_toctree_html"] = labelled
 
 
+# --- notebooks anywhere: the clean student notebooks published under notebooks/ (see
+# course/anywhere.py), the launch and download links that open them, and the quiz view's inline
+# assets taken out of book pages (the pages load quiz.js and quiz.css once) ---
+
+def exercise_launch_links(exercise_id: str) -> list[str]:
+    name = f"{exercise_id}_exercise.ipynb"
+    return [f"Or open it online, ready to run: [in Colab]({anywhere.colab_url(name)}) or "
+            f"[in Binder]({anywhere.binder_url(name)}); {{doc}}`/opening-notebooks` explains each way.", ""]
+
+
+def publish_notebooks(app, exception):
+    """Write the clean student notebooks into the site (the deploy pushes them to gh-pages)."""
+    if exception is None and app.builder.format == "html":
+        anywhere.write_notebooks(Path(app.outdir) / anywhere.NOTEBOOKS)
+
+
+@functools.lru_cache(maxsize=1)
+def _notebook_pages() -> frozenset:
+    return frozenset(anywhere.notebook_pages())
+
+
+def notebook_buttons(app, pagename, templatename, context, doctree):
+    """On a notebook page, point Binder, Colab and the .ipynb download at the clean
+    student notebook (the theme's own links open the MyST text, which Colab cannot read, and
+    download the executed copy)."""
+    if pagename not in _notebook_pages():
+        return
+    name = anywhere.notebook_name(pagename)
+    links = {"Binder": anywhere.binder_url(name), "Colab": anywhere.colab_url(name),
+             "download-notebook-button": context["pathto"](f"{anywhere.NOTEBOOKS}/{name}", 1)}
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []):
+            key = button.get("label") if button.get("label") in links else button.get("text")
+            if key in links:
+                button["url"] = links.pop(key)
+    if links:
+        raise ExtensionError(f"{pagename}: the theme gave no {', '.join(links)} button to point at "
+                             f"{anywhere.NOTEBOOKS}/{name} (launch_buttons in _config.yml?)")
+
+
+class OfflineCommands(_MystDirective):
+    """```{course-offline-commands}``` — how to prepare a computer for notebooks offline, with
+    the release's install source (from pyproject.toml and _config.yml, like the setup cell)."""
+
+    def run(self):
+        wheel = f"course-{anywhere.version()}-py3-none-any.whl"
+        return self.parse_myst("\n".join([
+            "```sh", f'python -m pip wheel --wheel-dir course-wheels "{anywhere.install_source()}"', "```", "",
+            "It fills the folder `course-wheels` with the course package and every library it needs. "
+            "Then, offline, either install them in a terminal:", "",
+            "```sh", "python -m pip install --no-index --find-links course-wheels course", "```", "",
+            "or let the setup cell do it: run this line in a cell above it (with the path to your "
+            "folder), then run the setup cell.", "",
+            "```python", f"%env COURSE_WHEEL=course-wheels/{wheel}", "```"]))
+
+
+_INLINE_ASSET = re.compile(rf"\s*<(style|script) {INLINE}>.*?</\1>", re.DOTALL)
+
+
+def strip_inline_quiz_assets(app, doctree):
+    for node in doctree.findall(nodes.raw):
+        if INLINE in node.astext():
+            node.replace(node[0], nodes.Text(_INLINE_ASSET.sub("", node.astext())))
+
+
 def setup(app):
     app.add_config_value("course_edition", "student", "env")
     app.add_directive("reading", Reading)
@@ -467,6 +535,7 @@ def setup(app):
     app.add_directive("quiz-key", QuizKey)
     app.add_directive("model-answers", ModelAnswers)
     app.add_directive("exercise-notebook", ExerciseNotebook)
+    app.add_directive("course-offline-commands", OfflineCommands)
     app.connect("config-inited", on_config_inited)
     app.connect("builder-inited", on_builder_inited)
     app.connect("env-get-outdated", on_get_outdated)
@@ -478,6 +547,10 @@ def setup(app):
     app.connect("html-page-context", drop_widget_state, priority=400)
     # After the theme's handler (priority 500), which puts generate_toctree_html in the context.
     app.connect("html-page-context", on_page_context_nav, priority=900)
+    # After the theme's handlers (priority 501), which make the launch and download buttons.
+    app.connect("html-page-context", notebook_buttons, priority=600)
+    app.connect("doctree-read", strip_inline_quiz_assets)
+    app.connect("build-finished", publish_notebooks)
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
     from myst_nb.sphinx_ import HideCodeCellNode
 

@@ -104,5 +104,5 @@ def repo_copy(tmp_path) -> Path:
     """A copy of the repository's course files, for tests that break things on purpose."""
     dest = tmp_path / "repo"
     shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__",
-                                                              ".pytest_cache"))
+                                                              ".pytest_cache", ".wheelhouse"))
     return dest

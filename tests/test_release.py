@@ -102,7 +102,7 @@ def test_requirements_are_the_courses_own_pins(repo):
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     lines = [ln for ln in (repo / "requirements.txt").read_text().splitlines()
              if ln and not ln.startswith("#")]
-    assert lines == [*project["dependencies"], "-e ."]
+    assert lines == [*project["dependencies"], *project["optional-dependencies"]["jupyter"], "-e ."]
     assert all("==" in ln for ln in lines[:-1])
 
 

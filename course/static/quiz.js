@@ -8,6 +8,8 @@
     return JSON.parse(new TextDecoder("utf-8").decode(bytes));
   }
   function setup(quiz) {
+    // A quiz's own inline copy of this script (see course/quiz.py) may run after the page's.
+    if (quiz.classList.contains("is-ready")) { return; }
     var options = decode(quiz.getAttribute("data-quiz"));
     var button = quiz.querySelector(".course-quiz-check");
     var out = quiz.querySelector(".course-quiz-feedback");

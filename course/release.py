@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import __version__, paths
+from . import __version__, anywhere, paths
 from . import exercises as exlib
 
 WORKFLOW = "grade.yml"
@@ -105,7 +105,7 @@ def release(to: Path) -> list[Path]:
     for ex in exlib.all_exercises():
         folder = to / "exercises" / ex.id
         folder.mkdir(parents=True, exist_ok=True)
-        text = nbformat.writes(ex.student_notebook())
+        text = nbformat.writes(anywhere.fold_setup_cell(ex.student_notebook()))
         leaked = [line for line in ex.solution_lines() if line in text]
         if leaked:  # a stub rule that misses a solution line must never ship it
             raise RuntimeError(f"{ex.id}: solution text left in the student notebook: {leaked[0]!r}")

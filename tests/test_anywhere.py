@@ -47,7 +47,7 @@ def run(cmd, **kw):
 
 def setup_outputs(nb) -> str:
     cell = next(c for c in nb.cells if c.cell_type == "code")
-    assert cell.source.startswith(anywhere.SETUP_MARK)
+    assert cell.source.startswith(f"{anywhere.SETUP_TITLE}\n{anywhere.SETUP_MARK}")
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
@@ -82,8 +82,10 @@ def test_every_student_notebook_starts_with_the_hidden_setup_cell():
     assert sorted(nbs) == sorted(NAMES) and len(NAMES) >= 12
     for name, nb in nbs.items():
         first = next(c for c in nb.cells if c.cell_type == "code")
-        assert first.source == anywhere.setup_cell(), name
+        assert first.source == f"{anywhere.SETUP_TITLE}\n{anywhere.setup_cell()}", name
         assert first.metadata.get("tags") == ["remove-cell"], name
+        # Folded where students open it: a titled form in Colab, collapsed input in JupyterLab.
+        assert first.metadata["cellView"] == "form" and first.metadata["jupyter"]["source_hidden"], name
         assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), name
         assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), name
         assert nb.metadata["kernelspec"]["name"] == "python3" and "jupytext" not in nb.metadata

@@ -6,4 +6,20 @@ Public surface, by role:
 - teachers:    the ``course`` command (``course --help``)
 """
 
-__version__ = "0.1.0"
+
+
+def _version() -> str:
+    """``[project].version`` in pyproject.toml, the one place the version is written (a release
+    is tagged ``v<version>``). Installed without the source tree, the package's metadata says it."""
+    import tomllib
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    if pyproject.is_file():
+        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    from importlib.metadata import version
+
+    return version("course")
+
+
+__version__ = _version()

@@ -14,8 +14,8 @@ The version is written in one place, ``[project].version`` in pyproject.toml; VE
 repeat it, so that a typo cannot cut a wrongly named edition. An edition is cut only from a
 clean git tree (so the tag ``v<version>`` names exactly what is in it), only when CHANGELOG.md
 has an entry for it, and only if its student site keeps every recorded address
-(links/addresses.txt). Everything is built in ``dist/.<version>.partial`` and moved into place
-at the end: a failed run leaves no edition behind.
+(links/addresses.txt). Everything is built in a temporary folder and moved into place at the
+end: a failed run leaves no edition behind.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 import zipfile
@@ -184,8 +185,9 @@ def release_edition(version: str, root: Path | None = None, dist: Path | None = 
     commit = preflight(version, root, dist)
     when = float(_git(root, "show", "-s", "--format=%ct", commit).stdout.strip() or 0)
     name = _project(root)["name"]
-    staging = dist / f".{version}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
+    # Built outside the source tree: jupyter-book would read the notebooks a build writes
+    # inside it as pages of the book.
+    staging = Path(tempfile.mkdtemp(prefix=f"course-edition-{version}-"))
     try:
         build, out = staging / "build", staging / version
         out.mkdir(parents=True)
@@ -204,7 +206,8 @@ def release_edition(version: str, root: Path | None = None, dist: Path | None = 
             written.append(out / f"{top}.zip")
         sums = "".join(f"{sha256(p)}  {p.name}\n" for p in written)
         (out / CHECKSUMS).write_text(sums, encoding="utf-8")
-        out.rename(dist / version)
+        dist.mkdir(parents=True, exist_ok=True)
+        shutil.move(out, dist / version)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [dist / version / p.name for p in written] + [dist / version / CHECKSUMS]

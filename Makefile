@@ -10,7 +10,7 @@ JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor test serve release clean bench bench-grading bench-weight chromium wheelhouse
+.PHONY: book instructor test serve release addresses clean bench bench-grading bench-weight chromium wheelhouse
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,14 @@ book: $(STAMP)
 instructor: $(STAMP)
 	$(BIN)/course build-instructor
 
+# An edition for a term: make release VERSION=x.y.z (the version in pyproject.toml), from a
+# clean tree; archives and SHA256SUMS in dist/<version>/. See teachers/publishing.md.
 release: $(STAMP)
-	$(BIN)/course release
+	$(BIN)/course release-edition --version "$(VERSION)"
+
+# Record the built site's new addresses in links/addresses.txt (when a change is intended).
+addresses: book
+	$(BIN)/course addresses --update
 
 serve: book
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000

@@ -155,6 +155,53 @@ def cmd_new_chapter(a) -> int:
     return 0
 
 
+def cmd_release_edition(a) -> int:
+    from .publish import EditionError, release_edition
+
+    try:
+        written = release_edition(a.version)
+    except EditionError as exc:
+        print(f"course release-edition: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    print(f"Edition {a.version} cut. Next: git tag v{a.version} && git push origin v{a.version}, "
+          "then attach these files to a GitHub release named after the tag.")
+    return 0
+
+
+def cmd_addresses(a) -> int:
+    from . import links
+
+    site = a.site
+    if not (site / "index.html").is_file():
+        print(f"{site} holds no built site: run make book first.", file=sys.stderr)
+        return 2
+    try:
+        redirects = links.load_redirects()
+    except links.RedirectError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    recorded = links.read_recorded()
+    lost, new = links.check(site, recorded, redirects)
+    if lost:
+        print(f"{len(lost)} recorded address(es) are gone from {site} and have no redirect:\n  "
+              + "\n  ".join(lost) + "\nAdd each moved address to links/redirects.yml (old: new). "
+              "If one should really disappear, delete its line from links/addresses.txt and say so "
+              "in CHANGELOG.md.", file=sys.stderr)
+        return 1
+    if a.update:
+        links.write_recorded(recorded | set(new))
+        print(f"{links.ADDRESSES}: {len(new)} address(es) added, {len(recorded) + len(new)} in all.")
+    elif new:
+        print(f"{len(new)} address(es) of the site are not recorded yet, e.g. {new[0]}: run "
+              "make addresses (course addresses --update) to record them.", file=sys.stderr)
+        return 1
+    else:
+        print(f"All {len(recorded)} recorded addresses lead somewhere in {site}.")
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="course", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -236,6 +283,25 @@ def main(argv=None) -> int:
     w = sub.add_parser("wheelhouse", help="download the wheels tests/test_anywhere.py installs offline")
     w.add_argument("--to", type=Path, required=True)
     w.set_defaults(func=cmd_wheelhouse)
+
+    e = sub.add_parser("release-edition", help="cut a versioned edition into dist/<version>/",
+                       description="From a clean git tree only: builds the student site and the "
+                       "instructor edition, writes the student repository and the quiz exports, and "
+                       "zips each as dist/<version>/<name>-<version>-<part>.zip with a SHA256SUMS "
+                       "file. VERSION must be the version in pyproject.toml, and CHANGELOG.md must "
+                       "have an entry for it. Exit status 2, with nothing written, if refused.")
+    e.add_argument("--version", required=True, help="the edition's version, as in pyproject.toml")
+    e.set_defaults(func=cmd_release_edition)
+
+    ad = sub.add_parser("addresses", help="check the built site against links/addresses.txt",
+                        description="Every recorded address (page, ¶ anchor, quiz item, glossary "
+                        "term, bibliography entry) must still lead somewhere, directly or through "
+                        "links/redirects.yml. Exit status 1 if one is lost, or if the site has "
+                        "addresses not yet recorded (without --update).")
+    ad.add_argument("--site", type=Path, default=paths.BUILD / "html", help="the built student site")
+    ad.add_argument("--update", action="store_true",
+                    help="record the site's new addresses (when a change is intended)")
+    ad.set_defaults(func=cmd_addresses)
 
     a = p.parse_args(argv)
     return a.func(a)

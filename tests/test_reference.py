@@ -124,7 +124,7 @@ def test_bibliography_page_and_chapter_citations(student_site):
     assert len(bib.select("main .citation, main dl.citation > dt, main div.citation")) >= 15
     for slug, _ in seeds.chapters():
         page = soup(student_site / "chapters" / f"{slug}.html")
-        cites = [a for a in page.select("main a") if "bibliography.html#id" in a.get("href", "")]
+        cites = [a for a in page.select("main a") if "bibliography.html#cite-" in a.get("href", "")]
         assert cites, f"{slug}: no citation to the bibliography"
 
 

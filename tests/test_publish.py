@@ -1,0 +1,335 @@
+"""Publishing: the deploy workflow (.github/workflows/deploy-book.yml) and the editions
+(`make release VERSION=x.y.z`, i.e. `course release-edition`), and the CHANGELOG they rest on.
+
+The workflow is validated against the Actions schema with the pinned action-validator, its
+build command is checked to be the README's and the tests' own, and its other steps are run
+here as written, against a local bare repository standing in for GitHub. The edition tests
+use the session's built sites in place of two more builds, except one end-to-end run.
+"""
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+import conftest
+from course import export, links, paths, publish
+from test_release import VALIDATOR
+
+ROOT = paths.ROOT
+WORKFLOW = ROOT / ".github" / "workflows" / "deploy-book.yml"
+COURSE = str(Path(sys.executable).parent / "course")
+VERSION = publish.project_version()
+
+
+def steps() -> list[dict]:
+    spec = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    (job,) = spec["jobs"].values()
+    return job["steps"]
+
+
+def run_steps() -> list[dict]:
+    return [s for s in steps() if "run" in s]
+
+
+# ---------------------------------------------------------------- the workflow, as written
+
+def test_deploy_workflow_validates_against_the_actions_schema():
+    proc = subprocess.run([str(VALIDATOR), str(WORKFLOW)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_deploy_workflow_triggers_permissions_cache_and_failure_reports():
+    spec = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    on = spec[True]  # YAML reads the key `on` as True
+    assert on["push"] == {"branches": ["main"]} and "workflow_dispatch" in on
+    assert spec["permissions"] == {"contents": "write"}
+    assert spec["concurrency"]["group"] and spec["concurrency"]["cancel-in-progress"] is False
+    used = [s["uses"] for s in steps() if "uses" in s]
+    assert all(u.split("@")[1].startswith("v") for u in used), used  # pinned releases
+    setup = next(s for s in steps() if s.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["cache"] == "pip" and setup["with"]["python-version"] == "3.11"
+    upload = next(s for s in steps() if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["if"] == "failure()" and "_build/html/reports/" in upload["with"]["path"]
+    names = [s.get("run") for s in steps()]
+    assert names.index("make book") < steps().index(upload)  # reports are kept after the build
+
+
+def test_the_build_step_is_the_readmes_command_and_the_tests_build(monkeypatch):
+    (build, *_others) = run_steps()
+    assert build["run"] == "make book"
+    readme_block = (ROOT / "README.md").read_text(encoding="utf-8").split("```")[1]
+    assert any(line.split("#")[0].strip() == "make book" for line in readme_block.splitlines())
+    # What `make book` runs, as make itself reports it ...
+    dry = subprocess.run(["make", "-n", "book"], cwd=ROOT, capture_output=True, text=True)
+    (make_line,) = [ln for ln in dry.stdout.splitlines() if "jupyter-book build" in ln]
+    make_args = shlex.split(make_line)
+    make_flags = make_args[make_args.index("build") + 2:]  # after `build .`
+    assert make_flags == ["-W", "-n", "--keep-going"]
+    # ... is what the tests' student_site fixture runs, and what an edition is built with.
+    seen = []
+    monkeypatch.setattr(conftest, "run", lambda cmd, **kw: seen.append(cmd) or
+                        subprocess.CompletedProcess(cmd, 0, "", ""))
+    monkeypatch.setattr(subprocess, "call", lambda cmd, **kw: seen.append(cmd) or 0)
+    conftest.build_book(Path("/out"))
+    publish.build_student(Path("/out"))
+    for cmd in seen:
+        assert Path(cmd[0]).name == "jupyter-book" and cmd[1] == "build"
+        rest = cmd[2:]
+        i = rest.index("--path-output")
+        assert rest[:i] + rest[i + 2:] == [str(ROOT), *make_flags]
+
+
+def test_the_workflow_never_builds_or_publishes_the_instructor_edition():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    for banned in ("make instructor", "build-instructor", "_build/instructor", "course release"):
+        assert banned not in text
+    runs = [s["run"] for s in run_steps()]
+    assert runs[0] == "make book" and len(runs) == 3
+    assert "--work-tree=_build/html" in runs[2] and runs[2].count("--work-tree") == 1
+    assert "instructor" not in " ".join(str(s.get("with", "")) for s in steps())
+
+
+def checkout_with_site(tmp_path, site: Path) -> tuple[Path, Path]:
+    """A repository with a bare `origin` (standing in for GitHub) and a built site in _build/html."""
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(work)], check=True)
+    (work / "README.md").write_text("course\n")
+    (work / ".gitignore").write_text("_build/\n*.ipynb\n")
+    git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "start"], check=True)
+    subprocess.run([*git, "remote", "add", "origin", str(origin)], check=True)
+    shutil.copytree(site, work / "_build" / "html")
+    return work, origin
+
+
+def run_publish_steps(work: Path, tmp_path: Path) -> list[subprocess.CompletedProcess]:
+    """The steps after the build, exactly as written, with what the runner provides."""
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RUNNER_TEMP": str(tmp_path),
+           "GITHUB_SHA": "0123abc", "LANG": "C.UTF-8"}
+    done = []
+    for step in run_steps()[1:]:
+        proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=work, capture_output=True,
+                              text=True, env={**env, **step.get("env", {})}, timeout=300)
+        done.append(proc)
+        if proc.returncode:
+            break
+    return done
+
+
+def published(origin: Path) -> set[str]:
+    ls = subprocess.run(["git", "--git-dir", str(origin), "ls-tree", "-r", "--name-only", "gh-pages"],
+                        capture_output=True, text=True)
+    return set(ls.stdout.split()) if ls.returncode == 0 else set()
+
+
+def test_publish_steps_push_exactly_the_student_site_to_gh_pages(student_site, tmp_path):
+    work, origin = checkout_with_site(tmp_path, student_site)
+    (work / "_build" / "html" / "kept.ipynb").write_text("{}")  # ignored in main, published here
+    procs = run_publish_steps(work, tmp_path)
+    assert [p.returncode for p in procs] == [0, 0], procs[-1].stderr
+    site_files = {p.relative_to(work / "_build" / "html").as_posix()
+                  for p in (work / "_build" / "html").rglob("*") if p.is_file()}
+    assert published(origin) == site_files and ".nojekyll" in site_files and "kept.ipynb" in site_files
+    assert "README.md" not in published(origin)
+    # A second publication replaces the branch: one commit, without the old file.
+    (work / "_build" / "html" / "kept.ipynb").unlink()
+    assert [p.returncode for p in run_publish_steps(work, tmp_path)] == [0, 0]
+    assert "kept.ipynb" not in published(origin)
+    log = subprocess.run(["git", "--git-dir", str(origin), "log", "--format=%s", "gh-pages"],
+                         capture_output=True, text=True).stdout.splitlines()
+    assert log == ["Publish the student site built from 0123abc"]
+
+
+def test_publish_steps_refuse_the_instructor_edition(instructor_site, tmp_path):
+    work, origin = checkout_with_site(tmp_path, instructor_site)
+    procs = run_publish_steps(work, tmp_path)
+    assert len(procs) == 1 and procs[0].returncode == 1
+    assert "never published" in procs[0].stdout
+    assert published(origin) == set()
+
+
+def test_publish_steps_refuse_a_student_site_with_one_instructor_page(student_site, instructor_site, tmp_path):
+    work, origin = checkout_with_site(tmp_path, student_site)
+    shutil.copy(instructor_site / "instructor" / "index.html", work / "_build" / "html" / "extra.html")
+    procs = run_publish_steps(work, tmp_path)
+    assert procs[0].returncode == 1 and published(origin) == set()
+
+
+# ---------------------------------------------------------------- the changelog
+
+def test_changelog_has_an_entry_for_the_current_version():
+    entry = publish.changelog_entry(VERSION)
+    assert entry and "quiz" in entry.lower()
+    assert publish.changelog_entry("99.0.0") is None
+    assert publish.changelog_entry(VERSION[:-1] if len(VERSION) > 3 else "0") is None  # no prefix match
+
+
+def test_changelog_is_a_page_for_teachers(student_site):
+    page = (student_site / "teachers" / "changes.html").read_text(encoding="utf-8")
+    assert f"{VERSION}" in page and "s000-q01" in page
+    guide = (student_site / "teachers" / "publishing.html").read_text(encoding="utf-8")
+    for words in ("gh-pages", "_config.yml", "v0.1.0", "SHA256SUMS", "Deploy from a branch"):
+        assert words in guide, words
+
+
+# ---------------------------------------------------------------- editions: refusals
+
+IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache",
+                                "node_modules", "dist", ".otter-venv")
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                          cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture()
+def clean_repo(tmp_path) -> Path:
+    """A copy of the course's files as one commit in a fresh repository: a clean tree."""
+    root = Path(shutil.copytree(ROOT, tmp_path / "repo", ignore=IGNORE))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "edition")
+    assert git(root, "status", "--porcelain") == ""
+    return root
+
+
+def refused(root: Path, version: str, match: str) -> None:
+    with pytest.raises(publish.EditionError, match=match):
+        publish.release_edition(version, root=root)
+    assert not (root / "dist").exists() or not any((root / "dist").iterdir())
+
+
+def test_refuses_a_version_that_is_not_pyprojects(clean_repo):
+    refused(clean_repo, "9.9.9", f"VERSION=9.9.9 but pyproject.toml says {VERSION}")
+    refused(clean_repo, "", "Give the edition's version")
+
+
+def test_refuses_a_dirty_tree(clean_repo):
+    (clean_repo / "quizzes" / "01_soviets.yml").write_text("changed", encoding="utf-8")
+    refused(clean_repo, VERSION, r"1 uncommitted change\(s\) \(quizzes/01_soviets.yml\)")
+    git(clean_repo, "checkout", "--", "quizzes")
+    (clean_repo / "notes.txt").write_text("new file", encoding="utf-8")
+    refused(clean_repo, VERSION, "uncommitted")
+
+
+def test_refuses_without_a_changelog_entry(clean_repo):
+    log = clean_repo / "CHANGELOG.md"
+    log.write_text(log.read_text(encoding="utf-8").replace(f"## {VERSION}", "## 0.0.9"), encoding="utf-8")
+    git(clean_repo, "commit", "-qam", "no entry")
+    refused(clean_repo, VERSION, f"CHANGELOG.md has no entry for {VERSION}")
+
+
+def test_refuses_a_version_already_tagged_elsewhere_and_an_edition_already_cut(clean_repo):
+    git(clean_repo, "tag", f"v{VERSION}")
+    (clean_repo / "README.md").write_text("later\n", encoding="utf-8")
+    git(clean_repo, "commit", "-qam", "later")
+    refused(clean_repo, VERSION, f"The tag v{VERSION} already names commit")
+    git(clean_repo, "tag", "-d", f"v{VERSION}")
+    (clean_repo / "dist" / VERSION).mkdir(parents=True)
+    with pytest.raises(publish.EditionError, match="has been cut"):
+        publish.release_edition(VERSION, root=clean_repo)
+
+
+def test_refuses_outside_a_git_checkout(tmp_path):
+    root = Path(shutil.copytree(ROOT, tmp_path / "nogit", ignore=IGNORE))
+    refused(root, VERSION, "is not a git checkout")
+
+
+def test_the_command_refuses_in_one_paragraph_and_make_release_runs_it(clean_repo):
+    proc = subprocess.run([COURSE, "release-edition", "--version", "9.9.9"], capture_output=True,
+                          text=True, env={**os.environ, "COURSE_ROOT": str(clean_repo)})
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("course release-edition: VERSION=9.9.9") and proc.stderr.count("\n") == 1
+    dry = subprocess.run(["make", "-n", "release", "VERSION=1.2.3"], cwd=ROOT, capture_output=True, text=True)
+    assert dry.stdout.strip().splitlines()[-1].endswith('/course release-edition --version "1.2.3"')
+
+
+# ---------------------------------------------------------------- editions: what is cut
+
+def use_built_sites(monkeypatch, student: Path, instructor: Path):
+    """Put the session's built sites in place of two more builds."""
+    def copy_of(site):
+        def build(out):
+            shutil.copytree(site, out / "_build" / "html")
+            return out / "_build" / "html"
+        return build
+    monkeypatch.setattr(publish, "build_student", copy_of(student))
+    monkeypatch.setattr(publish, "build_instructor", copy_of(instructor))
+
+
+def names(archive: Path) -> list[str]:
+    with zipfile.ZipFile(archive) as zf:
+        return zf.namelist()
+
+
+def check_edition(dist: Path, version: str, commit_time: int | None = None) -> None:
+    out = dist / version
+    name = "course"
+    expected = [f"{name}-{version}-{part}.zip" for part in publish.PARTS]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*expected, "SHA256SUMS"])
+    sums = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert sums.returncode == 0 and sums.stdout.count(": OK") == len(expected), sums.stdout
+
+    site = names(out / f"{name}-{version}-student-site.zip")
+    top = f"{name}-{version}-student-site/"
+    assert all(n.startswith(top) for n in site)
+    assert f"{top}index.html" in site and f"{top}.nojekyll" in site
+    assert not [n for n in site if n.startswith(f"{top}instructor/")]
+    with zipfile.ZipFile(out / f"{name}-{version}-student-site.zip") as zf:
+        assert f"Edition {version}" in zf.read(f"{top}chapters/01_soviets.html").decode()
+        if commit_time is not None:
+            y, mo, d, h, mi, s = time.gmtime(commit_time)[:6]  # zip keeps even seconds
+            assert {zf.getinfo(n).date_time for n in site} == {(y, mo, d, h, mi, s - s % 2)}
+    teacher = names(out / f"{name}-{version}-instructor-edition.zip")
+    assert f"{name}-{version}-instructor-edition/instructor/01_soviets_key.html" in teacher
+    repo = names(out / f"{name}-{version}-student-repository.zip")
+    assert f"{name}-{version}-student-repository/.github/workflows/grade.yml" in repo
+    assert not [n for n in repo if n.endswith("exercise.md") or "/instructor/" in n]
+    for fmt in ("qti", "moodle", "gift"):
+        files = names(out / f"{name}-{version}-quizzes-{fmt}.zip")
+        assert len(files) == 5 and all(f.endswith(export.SUFFIX[fmt]) for f in files), files
+
+
+def test_cuts_an_edition_with_checksums(clean_repo, student_site, instructor_site, monkeypatch):
+    use_built_sites(monkeypatch, student_site, instructor_site)
+    written = publish.release_edition(VERSION, root=clean_repo)
+    dist = clean_repo / "dist"
+    assert [p.name for p in dist.iterdir()] == [VERSION]  # no staging folder left
+    assert written[-1].name == "SHA256SUMS" and all(p.is_file() for p in written)
+    commit_time = int(git(clean_repo, "show", "-s", "--format=%ct", "HEAD"))
+    check_edition(dist, VERSION, commit_time)
+    # The checksums do catch a changed archive.
+    (dist / VERSION / f"course-{VERSION}-quizzes-gift.zip").write_bytes(b"tampered")
+    assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=dist / VERSION,
+                          capture_output=True).returncode == 1
+
+
+def test_refuses_a_student_site_that_lost_a_recorded_address(clean_repo, student_site, instructor_site,
+                                                             monkeypatch, tmp_path):
+    broken = Path(shutil.copytree(student_site, tmp_path / "broken"))
+    page = broken / "chapters" / "01_soviets.html"
+    page.write_text(page.read_text(encoding="utf-8").replace('id="s000-p3"', 'id="x"'), encoding="utf-8")
+    use_built_sites(monkeypatch, broken, instructor_site)
+    refused(clean_repo, VERSION, "lost 1 recorded address")
+
+
+def test_make_release_end_to_end(clean_repo):
+    """One real run: both editions built from scratch, in a clean copy of the repository (about
+    five minutes on two cores; see the report of tests/test_publish.py's first run)."""
+    proc = subprocess.run([COURSE, "release-edition", "--version", VERSION], capture_output=True,
+                          text=True, timeout=1800, env={**os.environ, "COURSE_ROOT": str(clean_repo)})
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert f"git tag v{VERSION}" in proc.stdout
+    check_edition(clean_repo / "dist", VERSION)
+    assert git(clean_repo, "status", "--porcelain") == ""  # the release left the tree clean

@@ -174,6 +174,19 @@ def test_changelog_has_an_entry_for_the_current_version():
     assert publish.changelog_entry(VERSION[:-1] if len(VERSION) > 3 else "0") is None  # no prefix match
 
 
+def test_changelog_counts_agree_with_the_quiz_banks():
+    """The first edition's entry counts the items per chapter by hand: hold it to the banks."""
+    import re
+
+    from course import banks
+
+    entry = publish.changelog_entry("0.1.0")
+    counts = [len(b["items"]) for _, b in sorted(banks.all_banks().items())]
+    rows = [int(m) for m in re.findall(r"^\| \d \| (\d+) \|", entry, re.M)]
+    assert rows == counts, "the 0.1.0 table of quiz items no longer matches quizzes/*.yml"
+    assert f"{sum(counts)} single-answer items" in entry
+
+
 def test_changelog_is_a_page_for_teachers(student_site):
     page = (student_site / "teachers" / "changes.html").read_text(encoding="utf-8")
     assert f"{VERSION}" in page and "s000-q01" in page

@@ -41,6 +41,14 @@ def run_steps() -> list[dict]:
 
 # ---------------------------------------------------------------- the workflow, as written
 
+def make_dry_run(*args) -> subprocess.CompletedProcess:
+    """What `make -n` would run, as a top-level make: under `make test` the inherited MAKEFLAGS
+    and MAKELEVEL would add "Entering directory" lines around it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    return subprocess.run(["make", "--no-print-directory", "-n", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+
+
 def test_deploy_workflow_validates_against_the_actions_schema():
     proc = subprocess.run([str(VALIDATOR), str(WORKFLOW)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -68,7 +76,7 @@ def test_the_build_step_is_the_readmes_command_and_the_tests_build(monkeypatch):
     readme_block = (ROOT / "README.md").read_text(encoding="utf-8").split("```")[1]
     assert any(line.split("#")[0].strip() == "make book" for line in readme_block.splitlines())
     # What `make book` runs, as make itself reports it ...
-    dry = subprocess.run(["make", "-n", "book"], cwd=ROOT, capture_output=True, text=True)
+    dry = make_dry_run("book")
     (make_line,) = [ln for ln in dry.stdout.splitlines() if "jupyter-book build" in ln]
     make_args = shlex.split(make_line)
     make_flags = make_args[make_args.index("build") + 2:]  # after `build .`
@@ -264,7 +272,7 @@ def test_the_command_refuses_in_one_paragraph_and_make_release_runs_it(clean_rep
                           text=True, env={**os.environ, "COURSE_ROOT": str(clean_repo)})
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("course release-edition: VERSION=9.9.9") and proc.stderr.count("\n") == 1
-    dry = subprocess.run(["make", "-n", "release", "VERSION=1.2.3"], cwd=ROOT, capture_output=True, text=True)
+    dry = make_dry_run("release", "VERSION=1.2.3")
     assert dry.stdout.strip().splitlines()[-1].endswith('/course release-edition --version "1.2.3"')
 
 

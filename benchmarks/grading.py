@@ -7,8 +7,9 @@ inflate them (the load average is printed with them), so compare runs made side 
 
 1. otter-grader goes into its own virtualenv, benchmarks/.otter-venv (made on the first run,
    git-ignored), never into the course's venv. It gets the course's own pins of pandas, numpy,
-   PyYAML and ipykernel, so both graders run the students' code on the same libraries, and the
-   course package on its path (a .pth file), so the otter notebook can call ``course.data``.
+   PyYAML, ipykernel and IPython, so both graders run the students' code on the same
+   libraries, and the course package on its path (a .pth file), so the otter notebook can
+   call ``course.data``.
 2. The same exercise for otter: its tests are written from exercises/01_soviets/tests.py (the
    very test functions, each wrapped as an otter test case), the autograder zip is built by
    ``otter generate``, and the submission is the solution notebook with otter's
@@ -48,7 +49,7 @@ EXERCISE = "01_soviets"
 
 OTTER_PIN = "otter-grader==7.0.0"
 # Taken from the course's pyproject.toml, so both graders see the same libraries.
-SHARED_PINS = ("pandas", "numpy", "pyyaml", "ipykernel")
+SHARED_PINS = ("pandas", "numpy", "pyyaml", "ipykernel", "ipython")
 
 # One slip a student could make on each answer of 01_soviets. The line goes right after the
 # answer's solution block, so it replaces the right answer by a wrong one.
@@ -66,8 +67,8 @@ class BenchError(Exception):
 
 
 def run(cmd, *, env=None, cwd=None) -> tuple[float, subprocess.CompletedProcess]:
-    """Wall-clock seconds and the finished process. (Not CPU time: the kernels our grader
-    starts are not reaped by their parent, so the system does not add them to it.)"""
+    """Wall-clock seconds and the finished process: what a teacher waits. (Not CPU time: a
+    grader's processes that are killed rather than waited for are not added to it.)"""
     start = time.perf_counter()
     proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env, cwd=cwd)
     return time.perf_counter() - start, proc

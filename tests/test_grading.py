@@ -1,4 +1,4 @@
-"""`course release` and `course grade`: real kernels, answers as data, tests in a clean process."""
+"""`course release` and `course grade`: notebooks really run, answers as data, tests in a clean process."""
 
 import json
 import subprocess
@@ -113,6 +113,27 @@ def test_exception_in_one_cell_does_not_stop_the_others(tmp_path):
     assert report["problems"][0]["error"] == "ZeroDivisionError"
 
 
+def test_notebook_features_work_as_in_jupyter(tmp_path):
+    """The cells run in an IPython shell, not a kernel: what students use in Jupyter still
+    works (magics, display, shell commands, top-level await, get_ipython, Out and _)."""
+    nb = EX.notebook()
+    nb.metadata["course"] = {"exercise": "01_soviets"}
+    nb.cells[3:3] = [nbformat.v4.new_code_cell(c) for c in [
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()",
+        "%%time\nimport pandas as pd\ndisplay(pd.DataFrame({'a': [1]}))",
+        "!echo shell",
+        "import asyncio\nawait asyncio.sleep(0)",
+        "6 * 7",
+        "assert _ == 42 and Out[max(Out)] == 42 and get_ipython().user_ns is globals()",
+        "%timeit -n1 -r1 sum(range(10))",
+    ]]
+    path = tmp_path / "features.ipynb"
+    nbformat.write(nb, path)
+    proc, report = grade(path)
+    assert report["problems"] == [], report["problems"]
+    assert proc.returncode == 0 and report["score"] == 4
+
+
 def test_foreign_kernelspec_is_normalised(tmp_path):
     path = solution_copy(tmp_path)
     nb = json.loads(path.read_text())
@@ -216,6 +237,7 @@ def test_every_exercise_solution_passes_and_blank_fails(ex, tmp_path):
     proc, report = grade(sol)
     assert proc.returncode == 0, report
     assert report["score"] == report["max_score"] == len(ex.answers())
+    assert report["problems"] == [] and not report["message"], report  # check() cells too
     blank = tmp_path / f"{ex.id}-blank.ipynb"
     nbformat.write(ex.student_notebook(), blank)
     proc, report = grade(blank)

@@ -180,10 +180,50 @@ def test_killing_the_parent_process_is_reported(tmp_path, mode):
         assert "could not be run to the end" in report["message"]
 
 
-def test_exiting_the_kernel_is_reported(tmp_path, mode):
+def test_writing_into_the_graders_pipe_fakes_nothing(tmp_path, mode):
+    """The answers leave the notebook's process through a pipe it can find: what it writes
+    there is read as data in the shape expected, or dropped."""
+    code = ("import os, stat\n"
+            "for fd in map(int, os.listdir('/proc/self/fd')):\n"
+            "    try:\n"
+            "        if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
+            "            os.write(fd, b'{\"done\": 99, \"error\": 7}\\n[1]\\n{\"answers\": 5}\\n')\n"
+            "            os.write(fd, b'{\"start\": \"x\"}\\nnot json\\n' + b'x' * 2**21 + b'\\n')\n"
+            "            found = fd\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "raise RuntimeError(f'wrote into fd {found}')")
+    report = run(notebook(tmp_path, code))
+    assert report["status"] == "graded"
+    assert report["problems"][0]["message"].startswith("wrote into fd ")
+    no_false_pass(report)
+
+
+def test_an_answer_too_large_to_read_is_refused(tmp_path):
+    nb_path = notebook(tmp_path, "pass", base="solution")
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("n_bureau = 'x' * 70_000_000"))
+    nbformat.write(nb, nb_path)
+    report = run(nb_path)
+    assert report["status"] == "graded" and report["score"] == 0
+    assert "answers were larger than 64 MB" in report["message"]
+
+
+def test_ending_its_own_process_is_reported(tmp_path, mode):
     report = run(notebook(tmp_path, "import os\nos._exit(0)"))
     assert report["status"] == "graded" and report["score"] == 0
-    assert "stopped the Python kernel" in report["message"]
+    assert "stopped the Python process running it" in report["message"]
+
+
+def test_exit_stops_the_run_and_keeps_the_answers_made_before_it(tmp_path, mode):
+    path = notebook(tmp_path, "pass", base="solution")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells += [nbformat.v4.new_code_cell("exit()"), nbformat.v4.new_code_cell("n_bureau = -1")]
+    nbformat.write(nb, path)
+    report = run(path)
+    assert report["status"] == "graded" and report["score"] == 4
+    assert "called exit() in code cell" in report["message"]
+    no_false_pass(run(notebook(tmp_path, "quit()", base="solution", name="early.ipynb")))
 
 
 # ---------------------------------------------------------------- reading what is not theirs
@@ -248,6 +288,32 @@ def test_rewriting_the_grader_is_refused_or_caught(tmp_path, mode):
         no_false_pass(report)
     finally:
         pth.unlink(missing_ok=True)
+
+
+@needs_sandbox
+def test_the_fence_cannot_be_taken_down_from_inside(tmp_path, hidden_tests):
+    """Student code runs as root of its namespace: without dropping capabilities it could
+    remount every read-only mount writable, or lift the empty mounts off the hidden files."""
+    pth = Path(site.getsitepackages()[0]) / "zz_course_fence_test.pth"
+    code = (
+        "import ctypes, glob\nlibc = ctypes.CDLL(None, use_errno=True)\nworked = []\n"
+        "for line in open('/proc/self/mountinfo'):\n    point = line.split()[4]\n"
+        "    if libc.mount(None, point.encode(), None, ctypes.c_ulong(32 | 4096), None) == 0:\n"
+        "        worked.append('remount ' + point)\n"
+        "    if libc.umount2(point.encode(), 2) == 0:\n        worked.append('umount ' + point)\n"
+        f"try:\n    open({str(pth)!r}, 'w').write('# nothing\\n')\n    worked.append('write')\n"
+        "except OSError:\n    pass\n"
+        f"found = [open(p).read() for p in glob.glob({str(hidden_tests)!r} + '/*/tests.py')]\n"
+        "n_bureau = ' '.join(found)\n"
+        "raise RuntimeError(f'worked={worked} found={len(n_bureau)}')")
+    try:
+        report = run(notebook(tmp_path, code), hidden_tests=hidden_tests)
+        assert not pth.exists()
+    finally:
+        pth.unlink(missing_ok=True)
+    assert report["problems"][0]["message"] == "worked=[] found=0", report["problems"]
+    assert MARKER not in report["text"]
+    no_false_pass(report)
 
 
 @needs_sandbox

@@ -2,7 +2,7 @@
 
 SUBMISSIONS holds one entry per student: either a notebook (``alice.ipynb``) or a folder
 (``alice/``) with one or more notebooks. Each notebook is graded by ``grade.grade`` (its own
-sandboxed kernel and test process); several run at once, one per core by default. Results:
+sandboxed notebook run and test process); several run at once, one per core by default. Results:
 
     RESULTS/gradebook.csv                 one row per student and exercise
     RESULTS/reports/<student>/<nb>.json   the full report, and .md for the student

@@ -1,32 +1,43 @@
-"""Execute a submission in a kernel and take out its answers as data (run as a subprocess).
+"""Run a submission's code cells and take out its answers as data (run as a subprocess).
 
     python -m course.grading.execute SUBMISSION.ipynb --result-fd N --names a,b \
         --cell-timeout 30 --memory-mb 2048 --output-kb 1024
 
-The limits live here, in the child, so they hold for the kernel it starts: a memory cap
-(address space), a file-size cap, no core dumps, a time limit per cell (the kernel is
-interrupted) and a cap on the output kept from the run (the rest is dropped as it arrives,
-so 50 MB of printing cannot fill the grader's memory). The grader runs this in its own process
-group and kills the group if the whole run takes too long, so an endless loop that ignores
-interrupts cannot hang grading.
+Two processes and no Jupyter kernel. This one, the *supervisor*, reads the notebook and forks
+a *worker* that runs the code cells one by one in an IPython shell (so magics, ``display()``
+and ``get_ipython()`` behave as in Jupyter) and at the end sends the answer variables, encoded
+as data (``answers.dump``), up a pipe. The supervisor never runs student code. It:
+
+* interrupts a cell that runs past its time limit (SIGINT, as Jupyter's interrupt button);
+* notices when the worker dies (``os._exit``, a crash) and says so;
+* trusts nothing the worker sends: each message is parsed as JSON and kept only in the shape
+  it expects, so a notebook that writes into the pipe can at most hand in answers of its own;
+* is out of the worker's reach (not dumpable, so it cannot be traced or have its memory
+  written), and it alone holds the descriptor the grader reads the findings from.
+
+The limits are set here, so both processes have them: a memory cap (address space), a
+file-size cap, no core dumps. Output is counted, never kept. The grader runs this in its own
+process group and kills the group if the whole run takes too long, so an endless loop that
+ignores interrupts cannot hang grading. A kernel would add about a second per notebook
+(starting it, ZeroMQ, nbclient), which a class of notebooks pays over and over.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
 import resource
+import select
+import signal
 import sys
+import time
 from pathlib import Path
 
-from jupyter_client import AsyncKernelManager
-from jupyter_core.utils import run_sync
-
-from .answers import MIME
-
-EXTRACT = "from course.grading.answers import emit as __course_emit\n__course_emit({names!r}, globals())"
-FILE_LIMIT_MB = 64  # any one file written by the run may reach this size
+FILE_LIMIT_MB = 64      # any one file written by the run may reach this size
+MESSAGE_LIMIT_MB = 64   # the worker's messages, answers included, are read up to this size
+PR_SET_DUMPABLE = 4
 
 
 def _first_line(src: str) -> str:
@@ -36,38 +47,7 @@ def _first_line(src: str) -> str:
     return ""
 
 
-def start_kernel(folder: Path) -> AsyncKernelManager:
-    """Start the kernel first: it boots while this process imports nbclient and reads the
-    notebook. Unix sockets, not TCP: the kernel also works inside a network namespace with no
-    loopback."""
-    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kernel"))
-    run_sync(km.start_kernel)(cwd=str(folder), extra_arguments=["--HistoryManager.hist_file=:memory:"])
-    return km
-
-
-def capped_client(nb, km, folder: Path, cell_timeout: int, output_kb: int):
-    """An nbclient runner that keeps at most ``output_kb`` kB of cell output and counts what it
-    drops (imported here, after the kernel has started)."""
-    from nbclient import NotebookClient
-
-    class CappedClient(NotebookClient):
-        def output(self, outs, msg, display_id, cell_index):
-            size = len(json.dumps(msg.get("content", {})))
-            last_cell = cell_index == len(self.nb.cells) - 1
-            if not last_cell and self.kept + size > output_kb * 1024:
-                self.dropped += size
-                return None
-            self.kept += size
-            return super().output(outs, msg, display_id, cell_index)
-
-    client = CappedClient(nb, km=km, timeout=cell_timeout, allow_errors=True,
-                          interrupt_on_timeout=True, resources={"metadata": {"path": str(folder)}})
-    client.kept = client.dropped = 0
-    return client
-
-
 def limit_resources(memory_mb: int) -> None:
-    """Caps inherited by the kernel this process starts."""
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     size = FILE_LIMIT_MB * 2**20
@@ -75,64 +55,223 @@ def limit_resources(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def prepare(nb):
-    """A clean copy to run: code and markdown only, no outputs, the standard kernel (a
-    notebook saved from a VS Code venv names a kernel this machine does not have)."""
-    import nbformat
-
-    clean = nbformat.v4.new_notebook()
-    clean.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            clean.cells.append(nbformat.v4.new_code_cell(cell.source))
-        elif cell.cell_type == "markdown":
-            clean.cells.append(nbformat.v4.new_markdown_cell(cell.source))
-    return clean
+def _set_dumpable(flag: int) -> None:
+    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, ctypes.c_ulong(flag), 0, 0, 0)
 
 
-def execute(path: Path, names: list[str], cell_timeout: int, output_kb: int = 1024,
-            km: AsyncKernelManager | None = None) -> dict:
-    km = km or start_kernel(path.parent)
-    import nbformat
-    from nbclient.exceptions import DeadKernelError
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else str(source)
 
-    # The submission as handed in (any nbformat version); the grader validates it meanwhile
-    # and stops this process if it is not a valid notebook.
-    nb = prepare(nbformat.reads(path.read_text(encoding="utf-8"), as_version=4,
-                                capture_validation_error={}))
-    nb.cells.append(nbformat.v4.new_code_cell(EXTRACT.format(names=names)))
-    client = capped_client(nb, km, path.parent, cell_timeout, output_kb)
-    problems, died = [], None
+
+def code_cells(path: Path) -> list[str]:
+    """The code of each code cell, as handed in (outputs and markdown are never looked at).
+    The grader checks the notebook against nbformat's schema meanwhile and stops this process
+    if it is not valid; older formats are converted by nbformat, which only they pay for."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    if data.get("nbformat") != 4:
+        import nbformat
+
+        data = nbformat.reads(text, as_version=4, capture_validation_error={})
+    return [_text(c.get("source", "")) for c in data["cells"] if c.get("cell_type") == "code"]
+
+
+# ---------------------------------------------------------------- the worker (student code)
+
+class _Sink:
+    """sys.stdout and sys.stderr of the worker: counts what is written, keeps none of it."""
+
+    encoding, errors = "utf-8", "replace"
+
+    def __init__(self):
+        self.count = 0
+
+    def write(self, text) -> int:
+        self.count += len(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        return 1
+
+
+def _shell():
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    class Shell(InteractiveShell):
+        """IPython without a terminal or a kernel; what Jupyter would show is not needed."""
+
+        def enable_gui(self, gui=None):  # %matplotlib inline: nothing to draw on
+            pass
+
+        def ask_exit(self):  # exit() and quit()
+            self.exit_now = True
+
+        def showtraceback(self, *args, **kwargs):  # the error is taken from the result
+            pass
+
+        def showsyntaxerror(self, *args, **kwargs):
+            pass
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    shell = Shell.instance(config=config)  # what get_ipython() returns
+    shell.display_formatter.active_types = ["text/plain"]
+    return shell
+
+
+def work(cells: list[str], names: list[str], out: int) -> None:
+    """Run in the forked worker; never returns. Messages are JSON lines on ``out``."""
+    from . import answers
+
+    me, dumps, write, exit_ = os.getpid(), json.dumps, os.write, os._exit
+
+    def send(message: dict) -> None:
+        if os.getpid() != me:  # a process the notebook forked got back here: it ends
+            exit_(0)
+        data = dumps(message).encode("utf-8") + b"\n"
+        try:
+            while data:
+                data = data[write(out, data):]
+        except OSError:  # the notebook closed or replaced the pipe
+            exit_(3)
+
+    _set_dumpable(1)  # its own /proc files stay readable; only the supervisor is shut
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # output written below Python (C code, subprocesses) goes nowhere
+        os.dup2(null, fd)
+    sink = _Sink()
+    sys.stdout = sys.stderr = sink
+    sys.path.insert(0, "")  # as in a kernel: the notebook's folder can be imported from
+    in_cell = False
+
+    def interrupt(signum, frame):
+        if in_cell:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    shell = _shell()
+    for number, source in enumerate(cells):
+        send({"start": number})
+        error = None
+        try:
+            in_cell = True
+            outcome = shell.run_cell(source, store_history=True)
+            in_cell = False
+            failure = outcome.error_before_exec or outcome.error_in_exec
+            if failure is not None:
+                error = [type(failure).__name__, str(failure)[:300]]
+        except BaseException as exc:  # noqa: BLE001  (an interrupt between IPython's steps)
+            in_cell = False
+            error = [type(exc).__name__, str(exc)[:300]]
+        send({"done": number, "error": error, "exit": bool(shell.exit_now)})
+        if shell.exit_now:
+            break
+    send({"answers": answers.dump(names, shell.user_ns), "output": sink.count})
+    exit_(0)
+
+
+# ---------------------------------------------------------------- the supervisor
+
+def _messages(pipe: int, pid: int, cell_timeout: int):
+    """The worker's messages as they come; a cell still running ``cell_timeout`` seconds after
+    it started is interrupted once (a notebook that ignores it meets the grader's total limit).
+    Yields ``("interrupted", cell)`` for that, and ``("message", dict)`` for the rest."""
+    parts, size, running, deadline = [], 0, None, None  # parts: the line not yet ended
+    while True:
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not select.select([pipe], [], [], wait)[0]:
+            os.kill(pid, signal.SIGINT)
+            yield "interrupted", running
+            deadline = None
+            continue
+        chunk = os.read(pipe, 1 << 16)
+        if not chunk:
+            return
+        size += len(chunk)
+        if size > MESSAGE_LIMIT_MB * 2**20:
+            yield "too big", None
+            return
+        if b"\n" not in chunk:  # a long message (the answers) comes in many chunks
+            parts.append(chunk)
+            continue
+        *lines, rest = (b"".join(parts) + chunk).split(b"\n")
+        parts = [rest]
+        for line in lines:
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(message, dict):
+                continue
+            if isinstance(message.get("start"), int):
+                running, deadline = message["start"], time.monotonic() + cell_timeout
+            elif "done" in message:
+                running, deadline = None, None
+            yield "message", message
+
+
+def _problem(cells, number, error, timed_out, cell_timeout) -> dict:
+    ename, evalue = (str(x) for x in (list(error) + ["", ""])[:2])
+    return {
+        "cell": number + 1,
+        "code": _first_line(cells[number]),
+        "error": "timeout" if timed_out else ename[:80] or "Error",
+        "message": (f"stopped after the {cell_timeout}-second limit per cell" if timed_out
+                    else "used more memory than the grader allows" if ename == "MemoryError"
+                    else evalue[:300]),
+    }
+
+
+def supervise(cells: list[str], names: list[str], cell_timeout: int, output_kb: int,
+              keep_from_worker: tuple[int, ...] = ()) -> dict:
+    read_end, write_end = os.pipe()
+    _set_dumpable(0)  # the worker may not trace this process or write into its memory
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_end)
+            for fd in keep_from_worker:
+                os.close(fd)
+            work(cells, names, write_end)
+        finally:
+            os._exit(4)
+    os.close(write_end)
+    problems, interrupted, answers, output, died = [], set(), None, 0, None
+    for kind, message in _messages(read_end, pid, cell_timeout):
+        if kind == "interrupted":
+            interrupted.add(message)
+        elif kind == "too big":
+            died = f"the notebook's answers were larger than {MESSAGE_LIMIT_MB} MB"
+        elif "done" in message and isinstance(message["done"], int) \
+                and 0 <= message["done"] < len(cells):
+            number, error = message["done"], message.get("error")
+            if error or number in interrupted:
+                problems.append(_problem(cells, number, error if isinstance(error, list) else [],
+                                         number in interrupted, cell_timeout))
+            if message.get("exit"):
+                died = (f"the notebook called exit() in code cell {number + 1}, so the cells "
+                        "after it did not run")
+        elif isinstance(message.get("answers"), dict):
+            answers = message["answers"]
+            output = message.get("output") if isinstance(message.get("output"), int) else 0
+    os.close(read_end)
     try:
-        client.execute()
-    except DeadKernelError:
-        died = ("the notebook stopped the Python kernel (for example with exit(), os._exit or "
-                "by using more memory than allowed)")
-    except Exception as exc:  # nbclient's own failures: report, do not crash the grader
-        died = f"the notebook could not be run ({type(exc).__name__}: {str(exc)[:200]})"
-
-    answers = None
-    code_cells = [c for c in nb.cells if c.cell_type == "code"]
-    for number, cell in enumerate(code_cells, 1):
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error" and cell is not nb.cells[-1]:
-                timed_out = out.get("ename") == "KeyboardInterrupt"
-                memory = out.get("ename") == "MemoryError"
-                problems.append({
-                    "cell": number,
-                    "code": _first_line(cell.source),
-                    "error": "timeout" if timed_out else out.get("ename", "Error"),
-                    "message": (f"stopped after the {cell_timeout}-second limit per cell"
-                                if timed_out else
-                                "used more memory than the grader allows" if memory
-                                else str(out.get("evalue", ""))[:300]),
-                })
-    last = nb.cells[-1]
-    for out in last.get("outputs", []):
-        if out.get("output_type") == "display_data" and MIME in out.get("data", {}):
-            answers = out["data"][MIME]
+        os.kill(pid, signal.SIGKILL)  # done, or stuck sending: either way it is over
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+    if answers is None and died is None:
+        died = ("the notebook stopped the Python process running it (for example with "
+                "os._exit, or by using far more memory than allowed)")
     return {"answers": answers, "problems": problems, "died": died,
-            "output_dropped": client.dropped}
+            "output_dropped": max(0, output - output_kb * 1024)}
 
 
 def main(argv=None) -> int:
@@ -144,19 +283,12 @@ def main(argv=None) -> int:
     p.add_argument("--memory-mb", type=int, default=2048)
     p.add_argument("--output-kb", type=int, default=1024)
     a = p.parse_args(argv)
-    # The result goes out through a descriptor the grader opened; keep it from the kernel.
-    os.set_inheritable(a.result_fd, False)
     limit_resources(a.memory_mb)
-    km = start_kernel(a.notebook.parent)
-    result = execute(a.notebook, [n for n in a.names.split(",") if n], a.cell_timeout,
-                     a.output_kb, km)
+    cells = code_cells(a.notebook)
+    result = supervise(cells, [n for n in a.names.split(",") if n], a.cell_timeout,
+                       a.output_kb, keep_from_worker=(a.result_fd,))
     with os.fdopen(a.result_fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(result, ensure_ascii=False))
-    # The answers are out: stop the kernel at once (a polite shutdown costs the grader ~0.5 s).
-    try:
-        run_sync(km.shutdown_kernel)(now=True)
-    except Exception:  # already dead; the grader kills anything left over anyway
-        pass
     return 0
 
 

@@ -118,7 +118,7 @@ def _load_json(path: Path) -> dict:
 
 
 def _validate(data: dict, path: Path):
-    import nbformat  # here, not at the top: the kernel starts before this import is paid for
+    import nbformat  # here, not at the top: the notebook's run starts before this import is paid for
 
     invalid = {}  # nbformat validates while it reads; it puts what it finds here
     try:
@@ -142,9 +142,9 @@ def _exercise_named_in(data: dict) -> str | None:
 
 @dataclass(frozen=True)
 class Limits:
-    cell_timeout: int = 30      # seconds per cell; the kernel is interrupted
+    cell_timeout: int = 30      # seconds per cell; the cell is interrupted
     total_timeout: int = 300    # seconds for the whole notebook; the run is killed
-    memory_mb: int = 2048       # address space of the kernel
+    memory_mb: int = 2048       # address space of the process running the notebook
     output_kb: int = 1024       # cell output kept from the run
 
 
@@ -163,7 +163,7 @@ def _child_env(run_dir: Path, token: str) -> dict:
         "JUPYTER_RUNTIME_DIR": str(run_dir / ".jupyter"), "MPLCONFIGDIR": str(run_dir / ".mpl"),
         "PYTHONPATH": sandbox.PACKAGE_ROOT, "PYTHONNOUSERSITE": "1",
         "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-        # Fewer threads and malloc arenas keep the kernel's address space well under its cap.
+        # Fewer threads and malloc arenas keep the run's address space well under its cap.
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
         "COURSE_RUN_TOKEN": token,
     }
@@ -205,7 +205,7 @@ def _tail(path: Path, n: int = 300) -> str:
 
 
 def _kill_leftovers(token: str) -> None:
-    """Without the sandbox, a kernel may leave processes behind (a fork, a daemon): find every
+    """Without the sandbox, a notebook may leave processes behind (a fork, a daemon): find every
     process that carries this run's token in its environment and kill it."""
     needle = f"COURSE_RUN_TOKEN={token}".encode()
     for entry in Path("/proc").iterdir():
@@ -287,7 +287,7 @@ def grade(notebook: Path, *, exercise: str | None = None, limits: Limits = Limit
     start = time.monotonic()
     result = Result(notebook=str(notebook))
     try:
-        # Only the JSON now: the full check of the notebook runs while its kernel starts.
+        # Only the JSON now: the full check of the notebook runs while its run starts.
         data = _load_json(notebook)
         ex_id = exercise or _exercise_named_in(data)
         if not ex_id:
@@ -309,7 +309,7 @@ def grade(notebook: Path, *, exercise: str | None = None, limits: Limits = Limit
         secrets = _secret_lines(ex, hidden)
         names = list(ex.answers())
         if hidden:
-            from .runner import load_tests  # the grader reads them; the kernel never does
+            from .runner import load_tests  # the grader reads them; the notebook's run never does
 
             names += [n for n in getattr(load_tests(hidden), "ANSWERS", {}) if n not in names]
         run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=_runs_parent()))
@@ -369,11 +369,11 @@ def _execute_and_test(data, notebook, ex, hidden, names, run_dir, test_dir, limi
 
 def _execute(data, notebook, names, run_dir, test_dir, limits, hide, watched, result) -> dict:
     """Run the notebook in its fenced child; return its answers, encoded as data. The
-    notebook is validated here while the child starts its kernel (a third of a second saved);
+    notebook is validated here while the child starts (a third of a second saved);
     an invalid one stops the child before the answers are used."""
     token = uuid.uuid4().hex
     out = test_dir / "executed.json"
-    # The child writes its findings through this descriptor; the kernel does not inherit it,
+    # The child writes its findings through this descriptor; student code never holds it,
     # and inside the sandbox the file is on a read-only, hidden mount.
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     cmd = sandbox.python_module(

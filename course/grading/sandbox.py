@@ -3,15 +3,18 @@
 ``wrap(cmd, ...)`` returns the command to start and the isolation level it gets:
 
 * ``"full"``: ``unshare`` gives the run its own user, mount, network and process namespaces.
-  Inside, before the student's kernel starts, this module (run as the namespace's root):
+  Inside, before any student code runs, this module (run as the namespace's root):
   puts an empty tmpfs over the folder that holds every run folder, so concurrent runs cannot
   see one another, and binds this run's own folder back; hides the paths it is told to hide
   (hidden tests, the results folder, other submissions, files with solutions) under empty
   mounts; makes every other mount read-only, so student code cannot rewrite the grader, its
   Python packages or earlier reports; and gives the run a fresh ``/dev/shm``. The network
-  namespace has no interfaces up, so nothing can be fetched or sent; the kernel talks to its
-  client through Unix sockets instead of TCP. The process namespace means student code cannot
+  namespace has no interfaces up, so nothing can be fetched or sent. The process namespace
+  means student code cannot
   see or signal any process outside its run, and everything it started dies with it.
+  Last, before it starts the run, the fence gives up every capability for good: root of the
+  namespace could otherwise remount the read-only mounts writable, or lift the empty mounts
+  off the hidden files, and undo all of the above.
 * ``"none"``: the platform refuses unprivileged namespaces (some CI runners and containers).
   Grading still works, with the limits set in the child itself (time, memory, output, file
   size) and the tamper check in ``grade``; the report says isolation was not available.
@@ -34,6 +37,11 @@ PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(_
 
 # mount(2) flags (linux/mount.h)
 MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC = 1, 32, 4096, 16384
+# prctl(2) options (linux/prctl.h) and securebits (linux/securebits.h)
+PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 24, 28, 38, 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+SECBIT_NOROOT, SECBIT_NOROOT_LOCKED = 1 << 0, 1 << 1
+SECBIT_NO_SETUID_FIXUP, SECBIT_NO_SETUID_FIXUP_LOCKED = 1 << 2, 1 << 3
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,6 +82,26 @@ def _mount(source, target, fstype, flags, data=None):
         raise OSError(err, f"mount {target}: {os.strerror(err)}")
 
 
+def _prctl(option: int, arg: int = 0) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"prctl {option}: {os.strerror(err)}")
+
+
+def drop_privileges() -> None:
+    """No capability survives the exec that starts the run: root of the namespace gets none
+    from exec (NOROOT, locked), the bounding set is emptied and nothing can be regained."""
+    _prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED
+           | SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED)
+    with open("/proc/sys/kernel/cap_last_cap", encoding="ascii") as fh:
+        last = int(fh.read())
+    for cap in range(last + 1):
+        _prctl(PR_CAPBSET_DROP, cap)
+    _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+
 def _fence(runs_parent: str, run_dir: str, hide: list[str]) -> None:
     keep = os.open(run_dir, os.O_RDONLY | os.O_DIRECTORY)
     # Other runs vanish; this one comes back at the same path, writable.
@@ -105,6 +133,12 @@ if __name__ == "__main__":
     argv = sys.argv[1:]
     split = argv.index("--")
     runs_parent, run_dir, *hidden = argv[:split]
-    _fence(runs_parent, run_dir, hidden)
+    try:
+        _fence(runs_parent, run_dir, hidden)
+        drop_privileges()
+    except OSError as exc:  # never run student code in a fence that is only half built
+        sys.stderr.write(f"The grader's sandbox could not be set up ({exc}). Set "
+                         "COURSE_NO_SANDBOX=1 to grade without it.\n")
+        sys.exit(70)
     os.chdir(run_dir)
     os.execv(argv[split + 1], argv[split + 1:])

@@ -317,6 +317,25 @@ def test_the_fence_cannot_be_taken_down_from_inside(tmp_path, hidden_tests):
 
 
 @needs_sandbox
+def test_the_process_that_watches_the_run_is_out_of_its_reach(tmp_path):
+    """The supervisor holds the descriptor the grader reads: the notebook may not trace it,
+    list its descriptors or write into its memory."""
+    code = ("import os\nparent = os.getppid()\ntried = []\n"
+            "for what in ['mem', 'environ'] + [f'fd/{n}' for n in range(3, 12)]:\n"
+            "    try:\n"
+            "        open(f'/proc/{parent}/{what}', 'r+b').write(b'{}')\n"
+            "        tried.append(what)\n"
+            "    except FileNotFoundError:\n"
+            "        pass\n"
+            "    except OSError as exc:\n"
+            "        tried.append(type(exc).__name__)\n"
+            "raise RuntimeError(' '.join(tried))")
+    report = run(notebook(tmp_path, code))
+    refused = report["problems"][0]["message"].split()
+    assert len(refused) >= 3 and set(refused) == {"PermissionError"}, report["problems"]
+
+
+@needs_sandbox
 def test_no_network_inside_the_sandbox(tmp_path):
     hits = []
 

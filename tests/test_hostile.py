@@ -209,6 +209,13 @@ def test_an_answer_too_large_to_read_is_refused(tmp_path):
     assert "answers were larger than 64 MB" in report["message"]
 
 
+def test_an_error_that_cannot_be_described_is_still_reported(tmp_path):
+    code = ("class Odd(Exception):\n    def __str__(self):\n        raise Odd()\n"
+            "raise Odd()")
+    report = run(notebook(tmp_path, code, base="solution"))
+    assert report["score"] == 4 and report["problems"][0]["error"] == "Odd"
+
+
 def test_ending_its_own_process_is_reported(tmp_path, mode):
     report = run(notebook(tmp_path, "import os\nos._exit(0)"))
     assert report["status"] == "graded" and report["score"] == 0

@@ -126,6 +126,14 @@ def _shell():
     return shell
 
 
+def _describe(exc: BaseException) -> list[str]:
+    """Name and message of an exception the notebook raised (whose ``__str__`` may fail)."""
+    try:
+        return [type(exc).__name__, str(exc)[:300]]
+    except Exception:  # noqa: BLE001
+        return [type(exc).__name__, ""]
+
+
 def work(cells: list[str], names: list[str], out: int) -> None:
     """Run in the forked worker; never returns. Messages are JSON lines on ``out``."""
     from . import answers
@@ -166,10 +174,10 @@ def work(cells: list[str], names: list[str], out: int) -> None:
             in_cell = False
             failure = outcome.error_before_exec or outcome.error_in_exec
             if failure is not None:
-                error = [type(failure).__name__, str(failure)[:300]]
+                error = _describe(failure)
         except BaseException as exc:  # noqa: BLE001  (an interrupt between IPython's steps)
             in_cell = False
-            error = [type(exc).__name__, str(exc)[:300]]
+            error = _describe(exc)
         send({"done": number, "error": error, "exit": bool(shell.exit_now)})
         if shell.exit_now:
             break

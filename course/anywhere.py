@@ -16,6 +16,7 @@ are the book's and the maintainers' tools, not something a notebook imports.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import string
 import subprocess
@@ -55,6 +56,17 @@ def github() -> tuple[str, str, str]:
         raise ValueError(f"_config.yml: repository.url {repo['url']!r} is not a GitHub repository; "
                          "Colab and the setup cell need one (https://github.com/ORG/REPO)")
     return m.group(1), m.group(2), repo.get("branch", "main")
+
+
+def site_url() -> str:
+    """The published book's address, ending in a slash: ``html.baseurl`` in ``_config.yml``
+    when a fork publishes elsewhere, else the repository's GitHub Pages site (what the deploy
+    workflow publishes to), so a fork that changes its repository URL moves this with it."""
+    base = (book_config().get("html") or {}).get("baseurl")
+    if base:
+        return base.rstrip("/") + "/"
+    org, repo, _ = github()
+    return f"https://{org.lower()}.github.io/{repo}/"
 
 
 def install_source() -> str:
@@ -212,6 +224,43 @@ def fold_setup_cell(nb):
     return nb
 
 
+MD_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
+
+
+def absolute_links(nb, page: str, recorded: set[str]):
+    """Links to the book in a notebook's text, made absolute: ``[¶12](#s000-p12)`` and
+    ``[chapter 1](01_soviets.md)`` only work inside the book; in Colab, Jupyter or a download
+    they must point at the published site. Anchors are found among the site's recorded
+    addresses (``links/addresses.txt``); a link that cannot be placed is left as it is, and
+    ``tests/test_anywhere.py`` names it."""
+    by_anchor: dict[str, list[str]] = {}
+    for address in recorded:
+        if "#" in address:
+            by_anchor.setdefault(address.split("#", 1)[1], []).append(address)
+    here = page.rsplit("/", 1)[0] if "/" in page else ""
+
+    def place(match):
+        target = match.group(2)
+        if target.startswith("#"):
+            found = by_anchor.get(target[1:], [])
+            address = found[0] if len(found) == 1 else None
+        elif "://" in target or target.startswith(("/", "mailto:")):
+            address = None
+        else:
+            path, _, anchor = target.partition("#")
+            if not path.endswith(".md"):
+                return match.group(0)
+            path = posixpath.normpath(posixpath.join(here, path)).removesuffix(".md") + ".html"
+            address = f"{path}#{anchor}" if anchor else path
+            address = address if address in recorded else None
+        return match.group(0) if address is None else f"{match.group(1)}{site_url()}{address})"
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = MD_LINK.sub(place, cell.source)
+    return nb
+
+
 def _clean(nb):
     fold_setup_cell(nb)
     for cell in nb.cells:
@@ -227,7 +276,11 @@ def student_notebooks() -> dict[str, object]:
     """``{file name: notebook}``: each notebook page and each exercise as a student gets it."""
     import jupytext
 
-    out = {notebook_name(page): _clean(jupytext.read(src)) for page, src in notebook_pages().items()}
+    from .links import read_recorded
+
+    recorded = read_recorded()
+    out = {notebook_name(page): absolute_links(_clean(jupytext.read(src)), page, recorded)
+           for page, src in notebook_pages().items()}
     for ex in exlib.all_exercises():
         out[f"{ex.id}_exercise.ipynb"] = _clean(ex.student_notebook())
     if len(out) != len(notebook_pages()) + len(exlib.all_exercises()):

@@ -28,7 +28,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course import anywhere, exercises, paths
+from course import anywhere, exercises, links, paths
 from course.quiz import quiz
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,6 +155,53 @@ def test_notebook_pages_launch_and_download_the_clean_notebook(student_site):
     for name in NAMES:
         nb = nbformat.read(student_site / "notebooks" / name, as_version=4)
         assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), name
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def dead_outside_the_book(nb) -> list[str]:
+    """Links in a notebook's text that would not open in Colab, Jupyter or a download:
+    relative ones, and addresses on the course site that the site does not record."""
+    recorded, site = links.read_recorded(), anywhere.site_url()
+    dead = []
+    for cell in nb.cells:
+        for target in LINK.findall(cell.source) if cell.cell_type == "markdown" else []:
+            if target.startswith(site):
+                if target[len(site):] not in recorded:
+                    dead.append(target)
+            elif not target.startswith(("https://", "http://")):
+                dead.append(target)
+    return dead
+
+
+def test_links_in_the_published_notebooks_open_the_site(student_site):
+    to_site = 0
+    for name in NAMES:
+        nb = nbformat.read(student_site / "notebooks" / name, as_version=4)
+        assert dead_outside_the_book(nb) == [], (
+            f"{name}: links that only work inside the book. If an anchor is new, record it with "
+            "`make addresses`.")
+        to_site += sum(t.startswith(anywhere.site_url()) for c in nb.cells
+                       if c.cell_type == "markdown" for t in LINK.findall(c.source))
+    assert to_site > 300  # the ¶ references of the chapter notebooks, and the primer's chapters
+
+
+def test_a_link_that_cannot_be_placed_is_left_and_named(monkeypatch):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "[¶12](#s000-p12), [chapter 1](01_soviets.md), [glossary](../glossary.md), "
+        "[gone](#s000-p999), [gone too](no_such_page.md), [pandas](https://pandas.pydata.org)")])
+    anywhere.absolute_links(nb, "chapters/01_soviets_notebook", links.read_recorded())
+    site = anywhere.site_url()
+    assert site == f"https://{anywhere.github()[0].lower()}.github.io/{anywhere.github()[1]}/"
+    assert nb.cells[0].source == (
+        f"[¶12]({site}chapters/01_soviets.html#s000-p12), [chapter 1]({site}chapters/01_soviets.html), "
+        f"[glossary]({site}glossary.html), [gone](#s000-p999), [gone too](no_such_page.md), "
+        "[pandas](https://pandas.pydata.org)")
+    assert dead_outside_the_book(nb) == ["#s000-p999", "no_such_page.md"]
+    config = {**anywhere.book_config(), "html": {"baseurl": "https://course.example.edu/trotsky"}}
+    monkeypatch.setattr(anywhere, "book_config", lambda: config)
+    assert anywhere.site_url() == "https://course.example.edu/trotsky/"
 
 
 def test_exercise_pages_link_colab_and_binder(student_site):

@@ -238,6 +238,7 @@ def absolute_links(nb, page: str, recorded: set[str]):
         if "#" in address:
             by_anchor.setdefault(address.split("#", 1)[1], []).append(address)
     here = page.rsplit("/", 1)[0] if "/" in page else ""
+    site = site_url()
 
     def place(match):
         target = match.group(2)
@@ -253,7 +254,7 @@ def absolute_links(nb, page: str, recorded: set[str]):
             path = posixpath.normpath(posixpath.join(here, path)).removesuffix(".md") + ".html"
             address = f"{path}#{anchor}" if anchor else path
             address = address if address in recorded else None
-        return match.group(0) if address is None else f"{match.group(1)}{site_url()}{address})"
+        return match.group(0) if address is None else f"{match.group(1)}{site}{address})"
 
     for cell in nb.cells:
         if cell.cell_type == "markdown":

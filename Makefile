@@ -10,7 +10,7 @@ JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor test serve release addresses clean bench bench-grading bench-weight chromium wheelhouse
+.PHONY: book instructor test serve release addresses clean bench bench-grading bench-weight chromium bubblewrap wheelhouse
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Headless Chromium is needed for the browser tests: sudo apt-get install chromium"; exit 1; fi; }
 
+# The grader runs student notebooks in a bubblewrap sandbox; grading stops without it.
+bubblewrap:
+	@command -v bwrap >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; \
+	  else echo "The grader's sandbox needs bubblewrap: sudo apt-get install bubblewrap"; exit 1; fi; }
+
 # Node tools for the tests only (the Actions workflow validator), pinned by package-lock.json.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -57,7 +63,7 @@ $(WH_STAMP): $(STAMP)
 
 wheelhouse: $(WH_STAMP)
 
-test: $(STAMP) $(NODE_STAMP) $(WH_STAMP) chromium
+test: $(STAMP) $(NODE_STAMP) $(WH_STAMP) chromium bubblewrap
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -65,7 +71,7 @@ bench: $(STAMP)
 
 # Our grader next to otter-grader (installed on first use into benchmarks/.otter-venv only),
 # then a class of 100 notebooks with course grade-all. Options: benchmarks/grading.py --help
-bench-grading: $(STAMP)
+bench-grading: $(STAMP) bubblewrap
 	$(BIN)/python benchmarks/grading.py
 
 # Bytes each page of the built site loads (own files vs the theme's shared assets); flags >300 kB.

@@ -18,7 +18,8 @@ inflate them (the load average is printed with them), so compare runs made side 
    turn about; every run must give full marks, and a notebook with one wrong answer must lose
    exactly one point under otter too (its tests can fail), or the benchmark stops. Not like
    for like in one way: otter run gives student code no fence, ours runs it in its sandbox
-   where Linux allows (the table says which).
+   (bubblewrap); the table also times ours without it (--trusted-code-no-sandbox), which is
+   what the sandbox costs per notebook.
 4. ``course grade-all`` grades a generated class (--class-size notebooks: mostly solved, some
    blank, some with one wrong answer) with all cores; every score must be the expected one.
 """
@@ -196,18 +197,21 @@ def otter_tests(folder: Path) -> list[str]:
     """One otter test file per test of tests.py: the test function itself, unchanged, called
     by an otter test case with the notebook's globals as the answers. Returns the names."""
     from course import exercises
-    from course.grading.runner import load_tests
 
     source = exercises.get(EXERCISE).tests.read_text(encoding="utf-8")
-    points = getattr(load_tests(exercises.get(EXERCISE).tests), "POINTS", {})
+    points = exercises.declared(exercises.get(EXERCISE).tests, "POINTS")
+    tree = ast.parse(source)
+    # The tests' own imports (pandas, the digest check), which every test file needs too.
+    imports = "\n".join(ast.get_source_segment(source, n) for n in tree.body
+                        if isinstance(n, (ast.Import, ast.ImportFrom)))
     folder.mkdir(parents=True, exist_ok=True)
     names = []
-    for node in ast.parse(source).body:
+    for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
             name = node.name.removeprefix("test_")
             pts = points.get(node.name, 1)
             (folder / f"{name}.py").write_text(
-                "from otter.test_files import test_case\n\n"
+                f"from otter.test_files import test_case\n{imports}\n\n"
                 f"OK_FORMAT = False\nname = {name!r}\npoints = {pts}\n\n\n"
                 f"{ast.get_source_segment(source, node)}\n\n\n"
                 f"@test_case(points={pts})\ndef check(env):\n    {node.name}(env)\n",
@@ -266,8 +270,8 @@ def otter_grade(otter_bin: Path, autograder: Path, notebook: Path, out: Path) ->
 
 # ---------------------------------------------------------------- our side
 
-def course_grade(notebook: Path, out: Path) -> tuple[float, dict]:
-    secs, proc = run([BIN / "course", "grade", notebook, "--out", out])
+def course_grade(notebook: Path, out: Path, *extra: str) -> tuple[float, dict]:
+    secs, proc = run([BIN / "course", "grade", notebook, "--out", out, *extra])
     try:
         report = json.loads((out / f"{notebook.stem}.report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -278,10 +282,10 @@ def course_grade(notebook: Path, out: Path) -> tuple[float, dict]:
 def expected_score(kind: str) -> tuple[int, int]:
     """(score, maximum) a submission of this kind must get: a slip costs its test's points."""
     from course import exercises
-    from course.grading.runner import load_tests
 
-    tests = load_tests(exercises.get(EXERCISE).tests)
-    points = {name: getattr(tests, "POINTS", {}).get(f"test_{name}", 1) for name in tests.ANSWERS}
+    tests = exercises.get(EXERCISE).tests
+    declared = exercises.declared(tests, "POINTS")
+    points = {name: declared.get(f"test_{name}", 1) for name in exercises.declared(tests, "ANSWERS")}
     top = sum(points.values())
     if kind.startswith("wrong:"):
         return top - points[kind.split(":", 1)[1]], top
@@ -331,7 +335,7 @@ def bench(args, work: Path, log) -> list[tuple[str, str, str]]:
         raise BenchError(f"otter gave {got[0]}/{got[1]} to a notebook with one wrong answer; "
                          "its tests are not the course's.")
 
-    otter_t, course_t, isolation = [], [], ""
+    otter_t, course_t, bare_t, isolation = [], [], [], ""
     for i in range(args.runs + 1):  # run 0 warms both up (byte-code, disk caches); not counted
         log(f"one notebook, each grader in turn: run {i} of {args.runs}" + (" (warm-up)" if not i else ""))
         t, score, top = otter_grade(otter_bin, autograder, otter_sub, work / "runs" / f"otter-{i}")
@@ -344,13 +348,18 @@ def bench(args, work: Path, log) -> list[tuple[str, str, str]]:
                              f"({report['status']}: {report['message']}).")
         course_t += [t] if i else []
         isolation = report.get("isolation", "")
+        t, _ = course_grade(solved, work / "runs" / f"bare-{i}", "--trusted-code-no-sandbox")
+        bare_t += [t] if i else []
 
     course_med, otter_med = statistics.median(course_t), statistics.median(otter_t)
+    bare_med = statistics.median(bare_t)
     runs = lambda ts: "runs: " + " ".join(f"{t:.1f}" for t in ts)  # noqa: E731
     rows = [
         (f"course grade, 1 notebook (sandbox: {isolation})", f"{course_med:.2f}", runs(course_t)),
         (f"otter run, 1 notebook ({installed.split(',')[0]})", f"{otter_med:.2f}", runs(otter_t)),
         ("ratio otter / course", f"{otter_med / course_med:.2f}", "(> 1: ours is faster)"),
+        ("course grade --trusted-code-no-sandbox, 1 notebook", f"{bare_med:.2f}",
+         f"the sandbox costs {course_med - bare_med:+.2f} s per notebook; {runs(bare_t)}"),
     ]
 
     log(f"a class of {args.class_size}: generating it, grading it with course grade-all")

@@ -23,7 +23,8 @@ from pathlib import Path
 def content_root() -> Path:
     """The folder that holds ``data/``, ``quizzes/``, ``seeds/`` and ``exercises/``."""
     if os.environ.get("COURSE_ROOT"):
-        return Path(os.environ["COURSE_ROOT"])
+        # Absolute from here on: the grader's sandbox works from another folder.
+        return Path(os.environ["COURSE_ROOT"]).resolve()
     package = resources.files("course")
     if not isinstance(package, Path):  # a zip import: unpacked wheels only
         raise RuntimeError(f"the course package must be installed as files, not from {package}")

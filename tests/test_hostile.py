@@ -1,14 +1,14 @@
 """Hostile submissions: each gets a clear message, a written report, no false pass, no hang.
 
 Every attack starts from a real notebook (the released blank copy, which must score 0, or
-the solution, which must keep its 4/4) plus one cell of hostile code. Attacks that rely on
-the sandbox to fail are run only where Linux namespaces are available; the rest run both
-with the sandbox and without it, the way the grader works on a machine that refuses them.
+the solution, which must keep its 4/4) plus one cell of hostile code. Attacks on what the
+sandbox hides run in the sandbox (bubblewrap must be installed: these tests fail, not skip,
+without it); the rest run both in the sandbox and without it, the way a teacher grades trusted
+code with --trusted-code-no-sandbox.
 """
 
 import http.server
 import json
-import os
 import site
 import threading
 import time
@@ -19,14 +19,13 @@ import pytest
 
 from course import exercises, paths
 from course.grading import grade as g
-from course.grading import sandbox
 from course.grading.grade import Limits, grade, write_reports
 
 EX = exercises.get("01_soviets")
 FAST = Limits(cell_timeout=5, total_timeout=60)
 MARKER = "SECRET-MARKER-5e1f0c-hidden-test-body"
 
-needs_sandbox = pytest.mark.skipif(not sandbox.available(), reason="no user namespaces here")
+UNSAFE = {"on": False}  # set by the ``mode`` fixture: grade without the sandbox
 
 
 @pytest.fixture(autouse=True)
@@ -37,10 +36,7 @@ def fresh_grader(monkeypatch):
 
 @pytest.fixture(params=["sandbox", "no sandbox"])
 def mode(request, monkeypatch):
-    if request.param == "sandbox" and not sandbox.available():
-        pytest.skip("no user namespaces here")
-    if request.param == "no sandbox":
-        monkeypatch.setattr(sandbox, "available", lambda: False)
+    monkeypatch.setitem(UNSAFE, "on", request.param == "no sandbox")
     return request.param
 
 
@@ -57,7 +53,7 @@ def notebook(tmp_path, code: str, base: str = "blank", name="submission.ipynb") 
 
 def run(path: Path, limits=FAST, **kw) -> dict:
     start = time.monotonic()
-    result = grade(path, limits=limits, **kw)
+    result = grade(path, limits=limits, unsafe=UNSAFE["on"], **kw)
     json_path, md_path = write_reports(result, path.parent)
     report = json.loads(json_path.read_text(encoding="utf-8"))
     text = json_path.read_text(encoding="utf-8") + md_path.read_text(encoding="utf-8")
@@ -264,15 +260,14 @@ def test_printing_or_raising_the_hidden_tests_leaks_nothing(tmp_path, hidden_tes
     no_false_pass(report)
 
 
-@needs_sandbox
 def test_solutions_and_hidden_tests_are_out_of_reach(tmp_path, hidden_tests):
-    """Inside the sandbox the teacher's files read as empty: running the solution code found
+    """Inside the sandbox the teacher's files do not exist: running the solution code found
     in exercise.md, the classic way to copy the key, gets nothing."""
-    code = (f"import re\nsrc = open({str(EX.source)!r}).read()\n"
+    code = (f"import os, re\nsrc = open({str(EX.source)!r}).read() if os.path.exists({str(EX.source)!r}) else ''\n"
             "for block in re.findall(r'# BEGIN SOLUTION\\n(.*?)# END SOLUTION', src, re.S):\n"
             "    exec(block)\n"
-            f"seen = [p for p in __import__('glob').glob({str(hidden_tests)!r} + '/**', recursive=True)]\n"
-            "assert len(src) == 0 and seen == [" + repr(str(hidden_tests) + "/") + "], (len(src), seen)")
+            f"seen = os.path.exists({str(hidden_tests)!r})\n"
+            "assert len(src) == 0 and not seen, (len(src), seen)")
     report = run(notebook(tmp_path, code), hidden_tests=hidden_tests)
     assert report["problems"] == [], report["problems"]
     no_false_pass(report)
@@ -297,7 +292,6 @@ def test_rewriting_the_grader_is_refused_or_caught(tmp_path, mode):
         pth.unlink(missing_ok=True)
 
 
-@needs_sandbox
 def test_the_fence_cannot_be_taken_down_from_inside(tmp_path, hidden_tests):
     """Student code runs as root of its namespace: without dropping capabilities it could
     remount every read-only mount writable, or lift the empty mounts off the hidden files."""
@@ -323,7 +317,6 @@ def test_the_fence_cannot_be_taken_down_from_inside(tmp_path, hidden_tests):
     no_false_pass(report)
 
 
-@needs_sandbox
 def test_the_process_that_watches_the_run_is_out_of_its_reach(tmp_path):
     """The supervisor holds the descriptor the grader reads: the notebook may not trace it,
     list its descriptors or write into its memory."""
@@ -342,7 +335,6 @@ def test_the_process_that_watches_the_run_is_out_of_its_reach(tmp_path):
     assert len(refused) >= 3 and set(refused) == {"PermissionError"}, report["problems"]
 
 
-@needs_sandbox
 def test_no_network_inside_the_sandbox(tmp_path):
     hits = []
 
@@ -394,10 +386,11 @@ def test_a_deleted_answer_cell_is_named_in_the_hint(tmp_path):
     assert report["score"] == 3 and "`chronology` is not defined" in t["chronology"]["message"]
 
 
-def test_the_report_says_when_the_sandbox_was_missing(tmp_path, monkeypatch):
-    monkeypatch.setattr(sandbox, "available", lambda: False)
+def test_the_report_says_when_the_sandbox_was_waived(tmp_path, monkeypatch):
+    monkeypatch.setitem(UNSAFE, "on", True)
     report = run(notebook(tmp_path, "pass", base="solution"))
-    assert report["isolation"] == "none" and "does not allow the grader's sandbox" in report["text"]
+    assert report["isolation"] == "none" and "WITHOUT the sandbox" in report["text"]
+    assert report["score"] == 4
 
 
 def test_the_teachers_files_stay_in_place(tmp_path):
@@ -407,7 +400,6 @@ def test_the_teachers_files_stay_in_place(tmp_path):
     assert EX.source.read_bytes() == before and (paths.INSTRUCTOR / "index.md").exists()
 
 
-@needs_sandbox
 def test_killing_the_grader_itself_leaves_no_student_process(tmp_path):
     """A teacher's Ctrl-C or a CI timeout kills the grader: the sandbox goes with it."""
     import signal

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -21,12 +22,34 @@ import pytest
 import yaml
 
 from course import exercises, paths
+from test_anywhere import course_wheel  # noqa: F401  (a fixture: the course package built as a wheel)
 
 ROOT = paths.ROOT
 COURSE = str(Path(sys.executable).parent / "course")
 VALIDATOR = ROOT / "node_modules" / ".bin" / "action-validator"
 STUDENT_WORKFLOW = ".github/workflows/grade.yml"
 TEACHER_WORKFLOW = ROOT / ".github" / "workflows" / "grade-submissions.yml"
+HIDDEN_TESTS = ROOT / "instructor" / "hidden-tests"
+
+
+def hidden_test_lines() -> list[str]:
+    """The lines only the hidden tests have (long enough to be their own, and not also in the
+    public tests, as ANSWERS is): a leak of the hidden tests shows as one of these."""
+    lines = []
+    for ex in exercises.all_exercises():
+        public = {ln.strip() for ln in ex.tests.read_text(encoding="utf-8").splitlines()}
+        own = [ln.strip() for ln in (HIDDEN_TESTS / ex.id / "tests.py").read_text(encoding="utf-8").splitlines()
+               if len(ln.strip()) >= 24 and ln.strip() not in public]
+        assert len(own) >= 10, f"{ex.id}: too few lines of its own to look for"
+        lines += own
+    return lines
+
+
+def hidden_test_leaks(name: str, text: str) -> list[str]:
+    from test_book import squeeze  # highlighted code splits a line into spans
+
+    flat = squeeze(text)
+    return [f"{name}: {ln!r}" for ln in hidden_test_lines() if squeeze(ln) in flat]
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +71,19 @@ def fresh_copy(repo, tmp_path, solved=False) -> Path:
     return copy
 
 
-def run_steps(workflow: Path, cwd: Path, env: dict, inputs: dict | None = None) -> list:
-    """Run each `run:` step of the workflow's job, as written, except the install step."""
+def run_steps(workflow: Path, cwd: Path, env: dict, inputs: dict | None = None,
+              context: dict | None = None) -> list:
+    """Run each `run:` step of the workflow's job, as written, except the install steps (pip,
+    and bubblewrap with its sysctl: this machine has both). ``inputs`` fills
+    ``${{ inputs.x }}``; ``context`` fills the other expressions (``secrets.X``, ``github.x``)."""
     spec = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     (job,) = spec["jobs"].values()
+    values = {**{f"inputs.{k}": v for k, v in (inputs or {}).items()}, **(context or {})}
     done = []
     for step in job["steps"]:
         if "run" not in step or "pip install" in step["run"] or "sysctl" in step["run"]:
             continue
-        step_env = {k: re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", lambda m: (inputs or {})[m.group(1)], v)
+        step_env = {k: re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: values[m.group(1)], v)
                     for k, v in step.get("env", {}).items()}
         proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=cwd, capture_output=True,
                               text=True, env={**env, **step_env}, timeout=600)
@@ -96,6 +123,25 @@ def test_release_holds_no_solution_and_nothing_for_teachers(repo):
         words, flat = norm(text), squeeze(text)
         assert not [a for a in answers if a in words], path
         assert not [ln for ln in solution if squeeze(ln) in flat], path
+
+
+def test_release_holds_no_hidden_tests(repo):
+    files = [p for p in repo.rglob("*") if p.is_file()]
+    assert not [p for p in files if "hidden-tests" in p.parts or "hidden" in p.name]
+    found = [leak for p in files
+             for leak in hidden_test_leaks(str(p.relative_to(repo)), p.read_text(encoding="utf-8", errors="replace"))]
+    assert found == []
+    # The search does find them where they are.
+    assert hidden_test_leaks("hidden", (HIDDEN_TESTS / "01_soviets" / "tests.py").read_text(encoding="utf-8"))
+
+
+def test_wheel_holds_no_hidden_tests(course_wheel):
+    with zipfile.ZipFile(course_wheel) as wheel:
+        names = wheel.namelist()
+        assert "course/grading/formative.py" in names
+        assert not [n for n in names if "hidden-tests" in n or "instructor" in n]
+        found = [leak for n in names for leak in hidden_test_leaks(n, wheel.read(n).decode("utf-8", "replace"))]
+    assert found == []
 
 
 def test_requirements_are_the_courses_own_pins(repo):
@@ -204,9 +250,10 @@ def test_grade_all_grades_a_class_in_parallel_and_resumes(repo, tmp_path):
     assert book["cat"]["total"] == "0"  # hostile: no pass, whatever it managed
     assert book["dev"]["status"] == "could not grade" and "no .ipynb" in book["dev"]["message"]
     assert book["eve"]["status"] == "could not grade" and "not valid JSON" in book["eve"]["message"]
-    for student in book:
-        assert (out / "reports" / student).is_dir()
-    assert json.loads((out / "reports" / "ana" / "01_soviets.json").read_text())["score"] == 4
+    reports = {json.loads(p.read_text(encoding="utf-8"))["notebook"]: p
+               for p in (out / "reports").glob("*.json")}
+    assert set(reports) == {row["notebook"] for row in book.values()}  # one report per row
+    assert json.loads(reports["ana/01_soviets.ipynb"].read_text(encoding="utf-8"))["score"] == 4
     assert "[5/5]" in proc.stderr  # progress, one line per notebook when not on a terminal
 
     again = subprocess.run([COURSE, "grade-all", str(subs), "--out", str(out)], capture_output=True,
@@ -224,21 +271,55 @@ def test_grade_all_grades_a_class_in_parallel_and_resumes(repo, tmp_path):
 
 
 def test_teacher_workflow_grades_with_hidden_tests(repo, tmp_path):
+    """The hidden tests come from a private repository (here a local bare one), cloned with
+    the token outside the workspace and without their history; the job's copy of the course
+    repository loses its solutions and its .git before any notebook runs."""
     subs = class_folder(repo, tmp_path)
-    hidden = tmp_path / "hidden-tests" / "01_soviets"
-    hidden.mkdir(parents=True)
-    (hidden / "tests.py").write_text(
+    source = tmp_path / "hidden-source"
+    (source / "01_soviets").mkdir(parents=True)
+    (source / "01_soviets" / "tests.py").write_text(
         'ANSWERS = {"n_bureau": "int"}\n\n\ndef test_n_bureau_again(answers):\n'
         '    assert answers["n_bureau"] == 14, "Not yet."\n', encoding="utf-8")
-    env = ci_env(tmp_path)
+    server = tmp_path / "server"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q", str(source)], check=True)
+    subprocess.run([*git, "-C", str(source), "add", "."], check=True)
+    subprocess.run([*git, "-C", str(source), "commit", "-qm", "hidden"], check=True)
+    subprocess.run(["git", "clone", "-q", "--bare", str(source), str(server / "teacher" / "hidden.git")],
+                   check=True)
+    workspace, runner_temp = tmp_path / "workspace", tmp_path / "runner-temp"
+    (workspace / ".git").mkdir(parents=True)
+    runner_temp.mkdir()
+    env = {**ci_env(tmp_path), "RUNNER_TEMP": str(runner_temp)}
     env["PATH"] = f"{Path(COURSE).parent}{os.pathsep}{env['PATH']}"
-    procs = run_steps(TEACHER_WORKFLOW, tmp_path, env,
-                      {"submissions": str(subs), "hidden-tests": str(hidden.parent)})
-    assert len(procs) == 2 and "rm -rf" in procs[0].args[-1]  # solutions removed, then grading
-    assert all(p.returncode == 0 for p in procs), procs[-1].stderr
-    book = gradebook(tmp_path / "gradebook")
+    procs = run_steps(TEACHER_WORKFLOW, workspace, env,
+                      {"submissions": str(subs), "hidden-tests-repository": "teacher/hidden"},
+                      {"secrets.HIDDEN_TESTS_TOKEN": "read-only-token",
+                       "github.server_url": server.as_uri()})
+    assert len(procs) == 3 and all(p.returncode == 0 for p in procs), procs[-1].stderr
+    assert (runner_temp / "hidden-tests" / "01_soviets" / "tests.py").is_file()
+    assert not (runner_temp / "hidden-tests" / ".git").exists() and not (workspace / ".git").exists()
+    book = gradebook(runner_temp / "gradebook")
     assert book["ana"]["hidden: n_bureau_again"] == "1" and book["ana"]["total"] == "5"
     assert book["ben"]["hidden: n_bureau_again"] == "0"
+
+
+def test_teacher_workflow_uses_the_courses_own_hidden_tests_by_default(repo, tmp_path):
+    subs = class_folder(repo, tmp_path)
+    workspace, runner_temp = tmp_path / "workspace", tmp_path / "runner-temp"
+    shutil.copytree(paths.INSTRUCTOR / "hidden-tests", workspace / "instructor" / "hidden-tests")
+    runner_temp.mkdir()
+    env = {**ci_env(tmp_path), "RUNNER_TEMP": str(runner_temp)}
+    env["PATH"] = f"{Path(COURSE).parent}{os.pathsep}{env['PATH']}"
+    procs = run_steps(TEACHER_WORKFLOW, workspace, env,
+                      {"submissions": str(subs), "hidden-tests-repository": ""},
+                      {"secrets.HIDDEN_TESTS_TOKEN": "", "github.server_url": "https://example.invalid"})
+    assert all(p.returncode == 0 for p in procs), procs[-1].stderr
+    assert not (workspace / "instructor").exists()  # moved out before grading
+    book = gradebook(runner_temp / "gradebook")
+    hidden = [c for c in book["ana"] if c.startswith("hidden: ")]
+    assert hidden and all(book["ana"][c] != "0" for c in hidden)
+    assert book["ana"]["total"] == book["ana"]["max"] and book["ben"]["total"] == "0"
 
 
 def test_missing_hidden_tests_folder_is_a_clear_error(tmp_path):
@@ -250,8 +331,9 @@ def test_missing_hidden_tests_folder_is_a_clear_error(tmp_path):
 # ---------------------------------------------------------------- the two guides
 
 def test_guides_state_the_graders_real_limits():
+    from course.grading import sandbox
     from course.grading.execute import FILE_LIMIT_MB
-    from course.grading.grade import Limits
+    from course.grading.grade import MAX_NOTEBOOK_MB, Limits
 
     lim = Limits()
     student = (ROOT / "checking.md").read_text(encoding="utf-8")
@@ -262,7 +344,13 @@ def test_guides_state_the_graders_real_limits():
     assert f"| printed output kept | {lim.output_kb // 1024} MB |" in student
     assert (f"{lim.cell_timeout} s per cell, {lim.total_timeout} s in all, "
             f"{lim.memory_mb // 1024} GB of memory, {lim.output_kb // 1024} MB of output kept, "
-            f"{FILE_LIMIT_MB} MB per file written") in " ".join(teacher.split())
+            f"{FILE_LIMIT_MB} MB per file written, {lim.processes} processes, "
+            f"{lim.disk_mb} MB in its folder (and {sandbox.TMP_MB} MB each in `/tmp` and "
+            f"`/dev/shm`); a notebook file of more than {MAX_NOTEBOOK_MB} MB") in " ".join(teacher.split())
+    assert f"| processes | {lim.processes} at once |" in student
+    assert f"| files written | {lim.disk_mb} MB in its folder, {sandbox.TMP_MB} MB in `/tmp` |" in student
+    assert f"| notebook file | {MAX_NOTEBOOK_MB} MB |" in student
+    assert "--trusted-code-no-sandbox" in teacher and "bubblewrap" in teacher
     for flag in ("--cell-timeout", "--total-timeout", "--memory-mb", "--output-kb",
                  "--hidden-tests", "--force", "--workers"):
         assert flag in teacher

@@ -4,12 +4,27 @@ SUBMISSIONS holds one entry per student: either a notebook (``alice.ipynb``) or 
 (``alice/``) with one or more notebooks. Each notebook is graded by ``grade.grade`` (its own
 sandboxed notebook run and test process); several run at once, one per core by default. Results:
 
-    RESULTS/gradebook.csv                 one row per student and exercise
-    RESULTS/reports/<student>/<nb>.json   the full report, and .md for the student
+    RESULTS/gradebook.csv                    one row per student and notebook
+    RESULTS/reports/<name>-<hash>.json       the full report, and .md for the student
 
-Re-running skips notebooks whose report exists and was made from the same file (its SHA-256
-is in the report) unless ``force``; every file is written atomically, so a batch stopped
-half-way leaves whole reports only, and one broken submission never stops the others.
+The class folder is as untrusted as the notebooks in it (an archive or a clone may hold
+anything), so one bad entry gets its own "could not grade" row and never stops the others:
+
+- Only regular files are read. The folder is walked without following links; a link, a named
+  pipe, a socket or a device named ``*.ipynb``, and a linked folder, get a row saying so and
+  are never opened (a link could lead to another student's notebook or to ``/dev/zero``, and a
+  pipe blocks forever). A file hard-linked under two students' names is refused for both.
+  Each notebook is read once, size-checked, by ``grade.read_submission``; those bytes are
+  both hashed and graded.
+- A name that is not UTF-8, or holds invisible characters, is shown escaped (``zo\\xffe.ipynb``).
+  No name becomes a path: a report is named by a readable slug and a hash of the notebook's
+  path inside SUBMISSIONS, so two notebooks never share a report.
+- A gradebook cell a spreadsheet would take for a formula is written as text.
+
+Re-running skips a notebook whose report was made from the same bytes, with the same tests
+(public and hidden) and the same grader version, unless ``force``. Every file is written
+atomically, so a batch stopped half-way leaves whole reports only (and the next run removes a
+temporary file that a kill left behind).
 """
 
 from __future__ import annotations
@@ -19,78 +34,215 @@ import hashlib
 import io
 import json
 import os
+import re
+import stat
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import course
+
+from .. import exercises as exlib
 from . import grade as g
+
+
+def shown(name: str) -> str:
+    """A file name as text anyone can read and any file can hold: bytes that are not UTF-8 as
+    ``\\xff``, control and invisible characters (a newline, a right-to-left override) escaped."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 @dataclass(frozen=True)
 class Job:
-    student: str
-    notebook: Path
-    name: str  # the notebook's path inside SUBMISSIONS, as the gradebook shows it
+    student: str      # as shown
+    path: Path        # the entry on disk: opened only through grade.read_submission
+    rel: str          # its path inside SUBMISSIONS, as the file system spells it
+    refused: str = ""  # why it is not read at all (a link, a pipe, a folder with no notebook)
+    inode: tuple[int, int] | None = None  # a regular file with more than one name on disk
 
     @property
-    def key(self) -> str:
-        return f"{self.student}/{self.notebook.stem}"
+    def name(self) -> str:
+        return shown(self.rel)
+
+    @property
+    def report_stem(self) -> str:
+        """``ana_01_soviets-<12 hex>``: the slug is for people, the hash of the notebook's path
+        keeps the name unique (kim/a/x.ipynb and kim/b/x.ipynb, names that slug alike)."""
+        slug = re.sub(r"[^A-Za-z0-9_-]+", "_", self.name.removesuffix(".ipynb")).strip("_-")
+        return f"{slug[:60] or 'notebook'}-{hashlib.sha256(os.fsencode(self.rel)).hexdigest()[:12]}"
+
+
+def _listing(folder: Path) -> list[os.DirEntry]:
+    """A folder's entries, sorted; hidden ones (``.git``, Jupyter's checkpoints) left out."""
+    with os.scandir(folder) as entries:
+        return sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    """A real folder, not a link to one (an entry that cannot be looked at is not: it gets
+    its own row from ``_entry_job``)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+_KINDS = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+          (stat.S_ISDIR, "a folder")]
+
+
+def _entry_job(entry: os.DirEntry, rel: str, student: str) -> Job | None:
+    """The job for an entry named ``*.ipynb`` (refused unless it is a regular file) or for a
+    link to a folder (refused: never followed); None for anything else, such as a data file."""
+    try:
+        st = entry.stat(follow_symlinks=False)  # lstat: nothing is followed or opened
+    except OSError as exc:
+        return Job(student, Path(entry.path), rel,
+                   f"{shown(rel)} could not be read ({exc.strerror}).")
+    mode = st.st_mode
+    if entry.name.endswith(".ipynb"):
+        if stat.S_ISREG(mode):
+            return Job(student, Path(entry.path), rel,
+                       inode=(st.st_dev, st.st_ino) if st.st_nlink > 1 else None)
+        what = next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+        why = " A link is never followed: it may lead to another student's work." \
+            if stat.S_ISLNK(mode) else ""
+        return Job(student, Path(entry.path), rel, (
+            f"{shown(rel)} is {what}, not a notebook file, so it was not opened: only notebook "
+            f"files themselves are graded.{why} Submit the notebook file."))
+    try:
+        linked_folder = stat.S_ISLNK(mode) and entry.is_dir()  # stat only; the folder is not read
+    except OSError:
+        linked_folder = False
+    if linked_folder:
+        return Job(student, Path(entry.path), rel + "/", (
+            f"{shown(rel)} is a symbolic link to a folder. Links are not followed (one may lead "
+            "to another student's work), so nothing in it was graded: submit the folder itself."))
+    return None
+
+
+def _notebooks(folder: Path, rel: str, student: str) -> list[Job]:
+    """The jobs inside a student's folder, walked without following links (and without
+    recursion, so no depth of folders stops the walk)."""
+    jobs, todo = [], [(folder, rel)]
+    while todo:
+        here, where = todo.pop()
+        try:
+            entries = _listing(here)
+        except OSError as exc:
+            jobs.append(Job(student, here, where + "/", f"The folder {shown(where)}/ could not be "
+                            f"read ({exc.strerror}), so nothing in it was graded."))
+            continue
+        for entry in entries:
+            inner = f"{where}/{entry.name}"
+            if _is_folder(entry) and not entry.name.endswith(".ipynb"):
+                todo.append((Path(entry.path), inner))
+            elif job := _entry_job(entry, inner, student):
+                jobs.append(job)
+    return sorted(jobs, key=lambda j: j.rel)
 
 
 def find_jobs(submissions: Path) -> list[Job]:
     """One job per notebook; a student is a top-level file or folder. Hidden files and
-    Jupyter's checkpoints are skipped."""
-    jobs = []
-    for entry in sorted(submissions.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            found = [p for p in sorted(entry.rglob("*.ipynb"))
-                     if not any(part.startswith(".") for part in p.relative_to(entry).parts)]
-            jobs += [Job(entry.name, p, str(p.relative_to(submissions))) for p in found]
-            if not found:  # a student folder with no notebook still gets a row
-                jobs.append(Job(entry.name, entry / "no-notebook.ipynb", f"{entry.name}/"))
-        elif entry.suffix == ".ipynb":
-            jobs.append(Job(entry.stem, entry, entry.name))
-    return jobs
-
-
-def _sha256(path: Path) -> str:
+    Jupyter's checkpoints are skipped; a folder with no notebook still gets a row."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
+        entries = _listing(submissions)
+    except OSError as exc:
+        raise g.CouldNotGrade(f"{submissions} cannot be read ({exc.strerror}).") from None
+    jobs = []
+    for entry in entries:
+        if _is_folder(entry):
+            student = shown(entry.name)
+            jobs += _notebooks(Path(entry.path), entry.name, student) or [
+                Job(student, Path(entry.path), entry.name + "/",
+                    f"The folder {student}/ holds no .ipynb notebook.")]
+        elif job := _entry_job(entry, entry.name, shown(entry.name.removesuffix(".ipynb"))):
+            jobs.append(job)
+    return _refuse_shared_files(jobs)
+
+
+def _refuse_shared_files(jobs: list[Job]) -> list[Job]:
+    """One file on disk under two students' names (a hard link: an archive can carry one, and
+    unpacking it into the class folder links to a classmate's notebook) is no one's own work.
+    Each of its names gets a row saying so, for the teacher to sort out."""
+    names: dict[tuple[int, int], list[Job]] = {}
+    for job in jobs:
+        if job.inode:
+            names.setdefault(job.inode, []).append(job)
+    refused = []
+    for job in jobs:
+        same = names.get(job.inode, []) if job.inode else []
+        if len({j.rel.split("/")[0] for j in same}) > 1:  # more than one student
+            others = ", ".join(j.name for j in same if j is not job)
+            job = replace(job, refused=(
+                f"{job.name} is the same file on disk as {others} (a hard link), so it cannot "
+                "be told to be this student's own work and was not graded. A teacher should "
+                "check the class folder and grade again."))
+        refused.append(job)
+    return refused
+
+
+def tests_keys(hidden_tests: Path | None) -> dict[str | None, str]:
+    """For each exercise, a hash of what its notebooks are graded with: the grader's version,
+    the public tests and the hidden tests in use (or their absence). ``None``: a notebook of no
+    known exercise, which only the grader's version can change."""
+    version = f"course {course.__version__}".encode()
+    keys: dict[str | None, str] = {None: hashlib.sha256(version).hexdigest()}
+    for ex in exlib.all_exercises():
+        key = hashlib.sha256(version + b"\0public\0" + ex.tests.read_bytes())
+        hidden = hidden_tests / ex.id / "tests.py" if hidden_tests else None
+        if hidden and hidden.is_file():
+            key.update(b"\0hidden\0" + hidden.read_bytes())
+        keys[ex.id] = key.hexdigest()
+    return keys
 
 
 def _report_paths(out: Path, job: Job) -> tuple[Path, Path]:
-    folder = out / "reports" / job.student
-    return folder / f"{job.notebook.stem}.json", folder / f"{job.notebook.stem}.md"
+    folder = out / "reports"
+    return folder / f"{job.report_stem}.json", folder / f"{job.report_stem}.md"
 
 
-def _done(out: Path, job: Job, digest: str) -> dict | None:
-    path = _report_paths(out, job)[0]
+def _done(out: Path, job: Job, digest: str, keys: dict) -> dict | None:
+    """The earlier report of this notebook, if it was made from these bytes with these tests."""
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        report = json.loads(_report_paths(out, job)[0].read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
-    return report if report.get("sha256") == digest and digest else None
+    if not isinstance(report, dict) or [report.get(k) for k in ("student", "notebook", "sha256")] \
+            != [job.student, job.name, digest]:
+        return None
+    return report if report.get("tests_key") == keys.get(report.get("exercise"), "") else None
 
 
-def grade_one(job: Job, out: Path, limits: g.Limits, hidden_tests: Path | None,
-              hide: tuple[Path, ...]) -> dict:
-    digest = _sha256(job.notebook)
-    if job.name.endswith("/"):
-        result = g.Result(notebook=job.name, status="could not grade",
-                          message=f"The folder {job.name} holds no .ipynb notebook.")
+def grade_one(job: Job, out: Path, limits: g.Limits, hidden_tests: Path | None, keys: dict,
+              force: bool = False, unsafe: bool = False) -> tuple[dict, bool]:
+    """The report for one job, and whether it was already graded."""
+    digest = ""
+    if job.refused:
+        result = g.Result(notebook=job.name, status="could not grade", message=job.refused)
     else:
-        result = g.grade(job.notebook, limits=limits, hidden_tests=hidden_tests, hide=hide)
-    report = {"student": job.student, "sha256": digest, **result.as_dict(), "notebook": job.name}
+        try:
+            source = g.read_submission(job.path)
+        except g.CouldNotGrade as exc:
+            result = g.Result(notebook=job.name, status="could not grade", message=str(exc))
+        else:
+            digest = hashlib.sha256(source).hexdigest()
+            previous = None if force else _done(out, job, digest, keys)
+            if previous:
+                return previous, True
+            # The shown name, not the file's: the grader's messages and report use it.
+            result = g.grade(Path(job.name), source=source, limits=limits,
+                             hidden_tests=hidden_tests, unsafe=unsafe)
+    report = {"student": job.student, "sha256": digest, **result.as_dict(), "notebook": job.name,
+              "tests_key": keys.get(result.exercise, "")}
     json_path, md_path = _report_paths(out, job)
     g._write_atomic(json_path, json.dumps(report, ensure_ascii=False, indent=1))
     g._write_atomic(md_path, f"Student: **{job.student}**\n\n" + result.markdown())
-    return report
+    return report, False
 
 
 class Progress:
@@ -115,9 +267,16 @@ class Progress:
             what = "already graded" if skipped else (
                 f"{report.get('score', 0)}/{report.get('max_score', 0)}"
                 if report.get("status") == "graded" else "could not grade")
-            self.stream.write(f"[{self.done}/{self.total}] {report['student']}: "
-                              f"{Path(report['notebook']).name}: {what}\n")
+            self.stream.write(f"[{self.done}/{self.total}] {report['notebook']}: {what}\n")
         self.stream.flush()
+
+
+def _cell(value):
+    """A spreadsheet runs a cell that begins with = + - @ (or a tab or a carriage return) as a
+    formula; a leading apostrophe makes it show that cell as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def gradebook(reports: list[dict]) -> str:
@@ -131,48 +290,47 @@ def gradebook(reports: list[dict]) -> str:
                 columns.append(name)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", "notebook", "exercise", *columns, "total", "max", "status", "message"])
+    w.writerow([_cell(c) for c in
+                ["student", "notebook", "exercise", *columns, "total", "max", "status", "message"]])
     for r in sorted(reports, key=lambda r: (r["student"], r["notebook"])):
         scored = {("hidden: " if t.get("hidden") else "") + t["question"]: t["score"]
                   for t in r.get("tests", [])}
-        w.writerow([r["student"], r["notebook"], r.get("exercise") or "",
-                    *(scored.get(c, "") for c in columns), r.get("score", 0),
-                    r.get("max_score", 0), r.get("status", ""),
-                    " ".join(str(r.get("message", "")).split())])
+        w.writerow([_cell(c) for c in [
+            r["student"], r["notebook"], r.get("exercise") or "",
+            *(scored.get(c, "") for c in columns), r.get("score", 0), r.get("max_score", 0),
+            r.get("status", ""), " ".join(str(r.get("message", "")).split())]])
     return buf.getvalue()
 
 
 def grade_all(submissions: Path, out: Path, *, workers: int | None = None, force: bool = False,
               limits: g.Limits = g.Limits(), hidden_tests: Path | None = None,
-              stream=sys.stderr) -> list[dict]:
+              unsafe: bool = False, stream=sys.stderr) -> list[dict]:
     if not submissions.is_dir():
         raise g.CouldNotGrade(f"{submissions} is not a folder of submissions.")
+    g.check_sandbox(unsafe)  # once for the class, not a row per notebook
     out.mkdir(parents=True, exist_ok=True)
+    for stale in [*out.glob(".*.tmp"), *out.glob("reports/.*.tmp")]:  # from a run killed mid-write
+        stale.unlink(missing_ok=True)
     jobs = find_jobs(submissions)
-    # Student code never sees the other submissions, the results or the hidden tests.
-    hide = tuple(p.resolve() for p in (submissions, out))
+    keys = tests_keys(hidden_tests)
     progress = Progress(len(jobs), stream)
-    reports, todo = [], []
-    for job in jobs:
-        previous = None if force else _done(out, job, _sha256(job.notebook))
-        if previous:
-            reports.append(previous)
-            progress.step(previous, skipped=True)
-        else:
-            todo.append(job)
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        futures = {pool.submit(grade_one, job, out, limits, hidden_tests, hide): job
-                   for job in todo}
+    reports = []
+    pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+    try:
+        futures = {pool.submit(grade_one, job, out, limits, hidden_tests, keys, force, unsafe): job
+                   for job in jobs}
         for future in as_completed(futures):
-            job = futures[future]
+            job, skipped = futures[future], False
             try:
-                report = future.result()
+                report, skipped = future.result()
             except Exception as exc:  # a grader bug on one notebook must not stop the class
                 report = {"student": job.student, "notebook": job.name,
                           "status": "could not grade", "score": 0, "max_score": 0,
                           "message": f"The grader failed on this notebook ({type(exc).__name__}: "
                                      f"{exc}); grade it alone with course grade to see more."}
             reports.append(report)
-            progress.step(report)
+            progress.step(report, skipped)
+    finally:  # stopped (Ctrl-C): the notebooks not yet started are not started
+        pool.shutdown(wait=True, cancel_futures=True)
     g._write_atomic(out / "gradebook.csv", gradebook(reports))
     return reports

@@ -32,6 +32,7 @@ import resource
 import select
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -47,12 +48,35 @@ def _first_line(src: str) -> str:
     return ""
 
 
-def limit_resources(memory_mb: int) -> None:
+def limit_resources(memory_mb: int, processes: int = 0) -> None:
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     size = FILE_LIMIT_MB * 2**20
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if processes:  # in the sandbox only: the count is per user namespace, so per run
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+
+
+def watch_memory(limit_mb: int, over: threading.Event) -> None:
+    """In the sandbox, the run's own /proc lists only its own processes: add up their
+    resident memory ten times a second and, past the limit, kill them all. The address-space
+    cap above holds each process; this holds a notebook that forks many."""
+    page, me, limit = os.sysconf("SC_PAGE_SIZE"), os.getpid(), limit_mb * 2**20
+    while True:
+        total = 0
+        for name in os.listdir("/proc"):
+            if name.isdigit() and int(name) not in (1, me):
+                try:
+                    with open(f"/proc/{name}/statm", "rb") as fh:
+                        total += int(fh.read().split()[1]) * page
+                except (OSError, ValueError, IndexError):
+                    pass  # gone meanwhile
+        if total > limit:
+            over.set()
+            os.kill(-1, signal.SIGKILL)  # every process of the run but this one and init
+            return
+        time.sleep(0.1)
 
 
 def _set_dumpable(flag: int) -> None:
@@ -127,11 +151,15 @@ def _shell():
 
 
 def _describe(exc: BaseException) -> list[str]:
-    """Name and message of an exception the notebook raised (whose ``__str__`` may fail)."""
-    try:
-        return [type(exc).__name__, str(exc)[:300]]
-    except Exception:  # noqa: BLE001
-        return [type(exc).__name__, ""]
+    """Name and message of an exception the notebook raised, as two plain str: its
+    ``__str__`` may fail, raise anything, or return a str subclass that misbehaves."""
+    def text(get) -> str:
+        try:
+            return str.__str__(get())[:300]  # a plain str, whatever get() returned
+        except BaseException:  # noqa: BLE001
+            return ""
+
+    return [text(lambda: type(exc).__name__), text(lambda: str(exc))]
 
 
 def work(cells: list[str], names: list[str], out: int) -> None:
@@ -187,6 +215,24 @@ def work(cells: list[str], names: list[str], out: int) -> None:
 
 # ---------------------------------------------------------------- the supervisor
 
+MAX_ANSWER_DEPTH = 64  # lists and dicts in one answer; answers.dump makes at most about 45
+
+
+def _too_deep(value) -> bool:
+    """Whether lists and dicts in ``value`` go more than ``MAX_ANSWER_DEPTH`` deep. The grader
+    and the test process read the answers again, each with less room for recursion than
+    this process: what passes here must pass there. Walked without recursion."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth == MAX_ANSWER_DEPTH:
+                return True
+            parts = item.values() if isinstance(item, dict) else item
+            stack.extend((v, depth + 1) for v in parts)
+    return False
+
+
 def _messages(pipe: int, pid: int, cell_timeout: int):
     """The worker's messages as they come; a cell still running ``cell_timeout`` seconds after
     it started is interrupted once (a notebook that ignores it meets the grader's total limit).
@@ -214,10 +260,14 @@ def _messages(pipe: int, pid: int, cell_timeout: int):
         for line in lines:
             try:
                 message = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, an int too long, too deep
                 continue
             if not isinstance(message, dict):
                 continue
+            if isinstance(message.get("answers"), dict):  # only a forged line has one too deep
+                message["answers"] = {
+                    name: {"__unsupported__": "value nested too deeply"} if _too_deep(v) else v
+                    for name, v in message["answers"].items()}
             if isinstance(message.get("start"), int):
                 running, deadline = message["start"], time.monotonic() + cell_timeout
             elif "done" in message:
@@ -226,10 +276,16 @@ def _messages(pipe: int, pid: int, cell_timeout: int):
 
 
 def _problem(cells, number, error, timed_out, cell_timeout) -> dict:
-    ename, evalue = (str(x) for x in (list(error) + ["", ""])[:2])
+    """One entry of the report's problems. What the worker sent is used only if it is text,
+    and lone surrogates (in the error or the cell's code) are written out, so that the report
+    can be written whatever the notebook raised."""
+    from .answers import printable
+
+    ename, evalue = (printable(x) if isinstance(x, str) else ""
+                     for x in (list(error) + ["", ""])[:2])
     return {
         "cell": number + 1,
-        "code": _first_line(cells[number]),
+        "code": printable(_first_line(cells[number])),
         "error": "timeout" if timed_out else ename[:80] or "Error",
         "message": (f"stopped after the {cell_timeout}-second limit per cell" if timed_out
                     else "used more memory than the grader allows" if ename == "MemoryError"
@@ -238,7 +294,7 @@ def _problem(cells, number, error, timed_out, cell_timeout) -> dict:
 
 
 def supervise(cells: list[str], names: list[str], cell_timeout: int, output_kb: int,
-              keep_from_worker: tuple[int, ...] = ()) -> dict:
+              keep_from_worker: tuple[int, ...] = (), run_memory_mb: int = 0) -> dict:
     read_end, write_end = os.pipe()
     _set_dumpable(0)  # the worker may not trace this process or write into its memory
     pid = os.fork()
@@ -251,6 +307,9 @@ def supervise(cells: list[str], names: list[str], cell_timeout: int, output_kb: 
         finally:
             os._exit(4)
     os.close(write_end)
+    over = threading.Event()
+    if run_memory_mb:
+        threading.Thread(target=watch_memory, args=(run_memory_mb, over), daemon=True).start()
     problems, interrupted, answers, output, died = [], set(), None, 0, None
     for kind, message in _messages(read_end, pid, cell_timeout):
         if kind == "interrupted":
@@ -275,6 +334,9 @@ def supervise(cells: list[str], names: list[str], cell_timeout: int, output_kb: 
     except ProcessLookupError:
         pass
     os.waitpid(pid, 0)
+    if over.is_set():
+        died = (f"the notebook and the processes it started used more than {run_memory_mb} MB "
+                "of memory together, so the run was stopped")
     if answers is None and died is None:
         died = ("the notebook stopped the Python process running it (for example with "
                 "os._exit, or by using far more memory than allowed)")
@@ -290,13 +352,19 @@ def main(argv=None) -> int:
     p.add_argument("--cell-timeout", type=int, default=30)
     p.add_argument("--memory-mb", type=int, default=2048)
     p.add_argument("--output-kb", type=int, default=1024)
+    p.add_argument("--processes", type=int, default=0, help="in the sandbox: most processes")
+    p.add_argument("--run-memory-mb", type=int, default=0,
+                   help="in the sandbox: memory of all the run's processes together")
     a = p.parse_args(argv)
-    limit_resources(a.memory_mb)
+    limit_resources(a.memory_mb, a.processes)
+    # Interrupts are for the worker's cells: the notebook may send SIGINT to every process it
+    # can (os.kill(-1, ...)); this one must live on to report. The worker sets its own handler.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     cells = code_cells(a.notebook)
     result = supervise(cells, [n for n in a.names.split(",") if n], a.cell_timeout,
-                       a.output_kb, keep_from_worker=(a.result_fd,))
+                       a.output_kb, keep_from_worker=(a.result_fd,), run_memory_mb=a.run_memory_mb)
     with os.fdopen(a.result_fd, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(result, ensure_ascii=False))
+        fh.write(json.dumps(result))  # \u escapes: a forged answer's surrogate cannot stop it
     return 0
 
 

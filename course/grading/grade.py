@@ -7,12 +7,14 @@ and a Markdown report; problems are explained in one paragraph, never a tracebac
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import select
 import signal
 import site
+import stat
 import subprocess
 import tempfile
 import time
@@ -82,29 +84,68 @@ class Result:
             lines += ["", "## Problems while running the notebook", ""]
             for p in self.problems:
                 lines.append(f"- code cell {p['cell']} (`{p['code']}`): {p['error']}: {p['message']}")
-        if self.isolation == "none":
-            lines += ["", "_This machine does not allow the grader's sandbox (Linux namespaces); "
-                      "the notebook ran with time, memory and output limits only._"]
         return "\n".join(lines) + "\n"
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Write the whole file or nothing, and leave no temporary file behind either way. Text that
+    is not valid UTF-8 (a lone surrogate from an answer) is written escaped, never lost."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8", "backslashreplace"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
-def _load_json(path: Path) -> dict:
+MAX_NOTEBOOK_MB = 20  # far above any honest notebook here (the largest solution is < 1 MB)
+
+
+def read_submission(path: Path) -> bytes:
+    """The bytes of a submitted notebook, read safely: a symlink, a FIFO, a device or a folder
+    is refused without being followed or opened for reading (a FIFO would block, /dev/zero never
+    ends), and so is a file over ``MAX_NOTEBOOK_MB``, before any of it is read."""
+    name = os.fsdecode(path.name).encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise CouldNotGrade(f"There is no file at {name}.") from None
+    except OSError as exc:  # ELOOP: a symlink
+        what = "a symbolic link" if os.path.islink(path) else f"a file that cannot be opened ({exc.strerror})"
+        raise CouldNotGrade(f"{name} is {what}; only a notebook file itself can be graded.") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise CouldNotGrade(f"{name} is not a regular file (a folder, a pipe or a device); "
+                                "only a notebook file can be graded.")
+        if st.st_size > MAX_NOTEBOOK_MB * 2**20:
+            raise CouldNotGrade(
+                f"{name} is {st.st_size / 2**20:.0f} MB, more than the {MAX_NOTEBOOK_MB} MB a "
+                "notebook may have. Clear its outputs (Kernel → Restart and Clear Outputs), save, "
+                "and submit it again.")
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_NOTEBOOK_MB * 2**20:  # it grew while read
+                raise CouldNotGrade(f"{name} is larger than {MAX_NOTEBOOK_MB} MB.")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _load_json(path: Path, raw: bytes) -> dict:
     """The submission's JSON, or CouldNotGrade saying in plain words why there is none."""
-    if not path.is_file():
-        raise CouldNotGrade(f"There is no file at {path}.")
-    raw = path.read_bytes()
     if not raw.strip():
         raise CouldNotGrade(f"{path.name} is empty. Save the notebook in Jupyter and submit it again.")
     try:
         data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise CouldNotGrade(f"{path.name} is not a notebook Jupyter writes: its JSON is nested "
+                            "too deeply to be read.") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
         raise CouldNotGrade(
@@ -144,23 +185,51 @@ def _exercise_named_in(data: dict) -> str | None:
 class Limits:
     cell_timeout: int = 30      # seconds per cell; the cell is interrupted
     total_timeout: int = 300    # seconds for the whole notebook; the run is killed
-    memory_mb: int = 2048       # address space of the process running the notebook
+    memory_mb: int = 2048       # memory of the run: each process, and all of them together
     output_kb: int = 1024       # cell output kept from the run
+    disk_mb: int = 256          # the notebook's folder (/tmp and /dev/shm have 64 MB each)
+    processes: int = 64         # processes and threads of the run at once
 
 
 def _runs_parent() -> Path:
-    """One folder holds every run folder of this user, so the sandbox can hide them all."""
+    """One private folder (mode 700) holds every run folder of this user. Each run folder is
+    locked while its run lasts; one left by a grader that was killed is removed here, so no
+    copy of a submission or of its answers stays behind."""
     parent = Path(tempfile.gettempdir()) / f"course-runs-{os.getuid()}"
     parent.mkdir(mode=0o700, exist_ok=True)
+    if parent.is_symlink() or parent.stat().st_uid != os.getuid():
+        raise CouldNotGrade(f"{parent} is not this user's own folder; remove it and grade again.")
+    for old in parent.iterdir():
+        try:
+            if time.time() - old.lstat().st_mtime < 60:
+                continue  # perhaps just made, and about to be locked
+            fd = os.open(old, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a run in progress
+        finally:
+            os.close(fd)
+        shutil.rmtree(old, ignore_errors=True)
     return parent
 
 
-def _child_env(run_dir: Path, token: str) -> dict:
+def _run_folder() -> tuple[Path, int]:
+    """A new run folder, locked (the descriptor returned holds the lock) until the run ends."""
+    folder = Path(tempfile.mkdtemp(prefix="run-", dir=_runs_parent()))
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return folder, fd
+
+
+def _child_env(home: str, tmp: str, token: str) -> dict:
     """A small, fixed environment: nothing of the grader's own settings reaches student code."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-        "HOME": str(run_dir), "TMPDIR": str(run_dir), "IPYTHONDIR": str(run_dir / ".ipython"),
-        "JUPYTER_RUNTIME_DIR": str(run_dir / ".jupyter"), "MPLCONFIGDIR": str(run_dir / ".mpl"),
+        "HOME": home, "TMPDIR": tmp, "IPYTHONDIR": f"{home}/.ipython",
+        "JUPYTER_RUNTIME_DIR": f"{home}/.jupyter", "MPLCONFIGDIR": f"{home}/.mpl",
         "PYTHONPATH": sandbox.PACKAGE_ROOT, "PYTHONNOUSERSITE": "1",
         "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
         # Fewer threads and malloc arenas keep the run's address space well under its cap.
@@ -168,7 +237,7 @@ def _child_env(run_dir: Path, token: str) -> dict:
         "COURSE_RUN_TOKEN": token,
     }
     if "COURSE_ROOT" in os.environ:
-        env["COURSE_ROOT"] = os.environ["COURSE_ROOT"]
+        env["COURSE_ROOT"] = str(paths.ROOT)  # absolute
     return env
 
 
@@ -223,7 +292,8 @@ def _watched_files(extra: list[Path]) -> list[Path]:
     start-up hooks (.pth, sitecustomize) and the packages the test process imports. Folders
     in the list stand for their listing, so a file added to them counts as a change."""
     pkg = Path(sandbox.PACKAGE_ROOT) / "course"
-    files = [pkg, pkg / "grading", *pkg.rglob("*.py"), *extra]
+    # PACKAGE_ROOT's own listing too: it comes first on the test process's path.
+    files = [Path(sandbox.PACKAGE_ROOT), pkg, pkg / "grading", *pkg.rglob("*.py"), *extra]
     for sp in map(Path, site.getsitepackages()):
         files += [sp, *(p for p in sp.glob("*") if p.suffix in (".pth", ".py"))]
         for name in ("pandas", "numpy"):
@@ -279,16 +349,39 @@ def _redact(text: str, secrets: list[str]) -> str:
     return text
 
 
-def grade(notebook: Path, *, exercise: str | None = None, limits: Limits = Limits(),
-          hidden_tests: Path | None = None, hide: tuple[Path, ...] = ()) -> Result:
-    """Grade one notebook. ``hidden_tests`` is a folder with ``<exercise>/tests.py`` files
-    the students never see; ``hide`` lists more paths student code must not read (other
-    submissions, the results folder)."""
+class SandboxMissing(CouldNotGrade):
+    """The sandbox cannot be built here: nothing is graded (unless the teacher trusts the code)."""
+
+
+def check_sandbox(unsafe: bool) -> None:
+    """Stop before grading anything when student code would run without its sandbox, unless
+    the teacher said the code is trusted (``--trusted-code-no-sandbox``)."""
+    missing = None if unsafe else sandbox.missing()
+    if missing:
+        raise SandboxMissing(
+            f"Grading stopped: the sandbox that keeps student code away from this machine "
+            f"cannot be built. {missing} Only for code you trust (your own notebooks, say), "
+            "grade without it: --trusted-code-no-sandbox.")
+
+
+UNSAFE_NOTE = ("Graded WITHOUT the sandbox (--trusted-code-no-sandbox): the notebook ran with "
+               "time, memory and output limits only, and could read and change this machine's "
+               "files. This grade is only as trustworthy as the notebook's author.")
+
+
+def grade(notebook: Path, *, source: bytes | None = None, exercise: str | None = None,
+          limits: Limits = Limits(), hidden_tests: Path | None = None,
+          unsafe: bool = False) -> Result:
+    """Grade one notebook (its bytes, if ``source`` is given: ``notebook`` then only names it).
+    ``hidden_tests`` is a folder of ``<exercise>/tests.py`` files the students never see.
+    Student code runs in the sandbox, or, with ``unsafe``, without it (trusted code only)."""
     start = time.monotonic()
     result = Result(notebook=str(notebook))
     try:
+        check_sandbox(unsafe)
+        raw = read_submission(notebook) if source is None else source
         # Only the JSON now: the full check of the notebook runs while its run starts.
-        data = _load_json(notebook)
+        data = _load_json(notebook, raw)
         ex_id = exercise or _exercise_named_in(data)
         if not ex_id:
             raise CouldNotGrade(
@@ -296,55 +389,56 @@ def grade(notebook: Path, *, exercise: str | None = None, limits: Limits = Limit
                 "course.exercise). Start from the released exercise notebook, or name the "
                 "exercise with --exercise."
             )
-        try:
+        try:  # the course's own list decides; the notebook's string never becomes a path
             ex = exlib.get(ex_id)
         except KeyError as exc:
             raise CouldNotGrade(str(exc.args[0])) from None
         result.exercise = ex.id
-        hidden = hidden_tests / ex.id / "tests.py" if hidden_tests else None
-        hidden = hidden if hidden and hidden.exists() else None
-        # Inside the sandbox the grader's files are read-only; without it, check them.
-        watched = [] if sandbox.available() else _watched_files([ex.tests, *filter(None, [hidden])])
+        hidden = None
+        if hidden_tests is not None:
+            hidden = Path(hidden_tests).resolve() / ex.id / "tests.py"
+            if not hidden.is_file():
+                raise CouldNotGrade(f"The hidden tests folder {hidden_tests} has no tests for "
+                                    f"exercise {ex.id} ({ex.id}/tests.py), so it cannot be "
+                                    "graded with hidden tests.")
+        # Inside the sandbox the grader's files are out of reach; without it, check them.
+        watched = _watched_files([ex.tests, *filter(None, [hidden])]) if unsafe else []
         _check_untouched(watched)
         secrets = _secret_lines(ex, hidden)
-        names = list(ex.answers())
+        names = list(ex.answers())  # read as literals: no test code runs in this process
         if hidden:
-            from .runner import load_tests  # the grader reads them; the notebook's run never does
-
-            names += [n for n in getattr(load_tests(hidden), "ANSWERS", {}) if n not in names]
-        run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=_runs_parent()))
-        test_dir = Path(tempfile.mkdtemp(prefix="course-test-"))
+            names += [n for n in exlib.declared(hidden, "ANSWERS") if n not in names]
+        run_dir, lock = _run_folder()
         try:
-            _execute_and_test(data, notebook, ex, hidden, names, run_dir, test_dir, limits,
-                              [test_dir, *hide, *(p for p in (hidden_tests, paths.INSTRUCTOR) if p),
-                               *paths.EXERCISES.glob("*/exercise.md")], watched, result)
+            _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe,
+                              watched, result)
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
-            shutil.rmtree(test_dir, ignore_errors=True)
+            os.close(lock)
         result.message = _redact(result.message, secrets)
         for item in result.tests + result.problems:
             item["message"] = _redact(item["message"], secrets)
     except CouldNotGrade as exc:
         result.status, result.message = "could not grade", str(exc)
+    if unsafe:
+        result.isolation = "none"
+        result.message = f"{result.message} {UNSAFE_NOTE}".strip()
     result.seconds = time.monotonic() - start
     return result
 
 
-def _execute_and_test(data, notebook, ex, hidden, names, run_dir, test_dir, limits, hide,
-                      watched, result):
-    # The child strips outputs and converts the notebook before any of its code runs.
-    (run_dir / "submission.ipynb").write_text(json.dumps(data), encoding="utf-8")
-    # The test process starts now, in its hidden folder, and waits for the answers on its
-    # standard input: its start-up overlaps the notebook's run.
-    shutil.copy(ex.tests, test_dir / "tests.py")
-    args = ["tests.py", "-", "results.json"]
-    if hidden:
-        shutil.copy(hidden, test_dir / "hidden.py")
-        args.append("hidden.py")
-    runner = _start(sandbox.python_module("course.grading.runner", *args), cwd=test_dir,
-                    stdin=subprocess.PIPE, stderr_path=test_dir / "runner.err")
+def _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe, watched,
+                      result):
+    # The test process starts now, in the run folder, and waits for the answers on its
+    # standard input: its start-up overlaps the notebook's run. It reads the tests where they
+    # are (the teacher's files; the notebook's run never sees them) and runs no student code.
+    (run_dir / "tests").mkdir()
+    args = [str(ex.tests), "-", "results.json"] + ([str(hidden)] if hidden else [])
+    runner = _start(sandbox.python_module("course.grading.runner", *args),
+                    cwd=run_dir / "tests", stdin=subprocess.PIPE,
+                    stderr_path=run_dir / "tests" / "runner.err")
     try:
-        encoded = _execute(data, notebook, names, run_dir, test_dir, limits, hide, watched, result)
+        encoded = _execute(data, notebook, names, run_dir, limits, unsafe, watched, result)
         try:
             runner.stdin.write(json.dumps(encoded).encode("utf-8"))
             runner.stdin.close()
@@ -360,32 +454,43 @@ def _execute_and_test(data, notebook, ex, hidden, names, run_dir, test_dir, limi
                 runner.stdin.close()
             except OSError:  # the test process is gone; nothing is waiting to read
                 pass
-    res = test_dir / "results.json"
+    res = run_dir / "tests" / "results.json"
     if code != 0 or not res.exists():
         raise CouldNotGrade("The tests could not be run (a problem on the grader's side): "
-                            f"{_tail(test_dir / 'runner.err')}")
+                            f"{_tail(run_dir / 'tests' / 'runner.err')}")
     result.tests = json.loads(res.read_text(encoding="utf-8"))
 
 
-def _execute(data, notebook, names, run_dir, test_dir, limits, hide, watched, result) -> dict:
-    """Run the notebook in its fenced child; return its answers, encoded as data. The
+def _execute(data, notebook, names, run_dir, limits, unsafe, watched, result) -> dict:
+    """Run the notebook in its sandboxed child; return its answers, encoded as data. The
     notebook is validated here while the child starts (a third of a second saved);
     an invalid one stops the child before the answers are used."""
     token = uuid.uuid4().hex
-    out = test_dir / "executed.json"
-    # The child writes its findings through this descriptor; student code never holds it,
-    # and inside the sandbox the file is on a read-only, hidden mount.
+    out = run_dir / "executed.json"
+    # The child writes its findings through this descriptor; student code never holds it.
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    cmd = sandbox.python_module(
-        "course.grading.execute", str(run_dir / "submission.ipynb"), "--result-fd", str(fd),
-        "--names", ",".join(names), "--cell-timeout", str(limits.cell_timeout),
-        "--memory-mb", str(limits.memory_mb), "--output-kb", str(limits.output_kb))
-    cmd, result.isolation = sandbox.wrap(cmd, runs_parent=str(run_dir.parent),
-                                         run_dir=str(run_dir), hide=[str(p) for p in hide])
+    submission = run_dir / "submission.ipynb"
+    submission.write_text(json.dumps(data), encoding="utf-8")
+    nb_fd = os.open(submission, os.O_RDONLY)
+    flags = ["--result-fd", str(fd), "--names", ",".join(names),
+             "--cell-timeout", str(limits.cell_timeout), "--memory-mb", str(limits.memory_mb),
+             "--output-kb", str(limits.output_kb)]
+    if unsafe:  # the grader's own folder for the run; the tamper check watches the rest
+        home = run_dir / "home"
+        home.mkdir()
+        shutil.copy(submission, home / "submission.ipynb")
+        cmd = sandbox.python_module("course.grading.execute", str(home / "submission.ipynb"), *flags)
+        env, cwd, result.isolation = _child_env(str(home), str(home), token), home, "none"
+    else:
+        cmd = sandbox.wrap(sandbox.python_module(
+            "course.grading.execute", f"{sandbox.HOME}/submission.ipynb", *flags,
+            "--processes", str(limits.processes), "--run-memory-mb", str(limits.memory_mb)),
+            notebook_fd=nb_fd, disk_mb=limits.disk_mb)
+        env, cwd, result.isolation = _child_env(sandbox.HOME, "/tmp", token), run_dir, "bubblewrap"
     child = None
     try:
-        child = _start(cmd, cwd=run_dir, env=_child_env(run_dir, token), pass_fds=(fd,),
-                       stderr_path=test_dir / "execute.err")
+        child = _start(cmd, cwd=cwd, env=env, pass_fds=(fd, nb_fd),
+                       stderr_path=run_dir / "execute.err")
         _validate(data, notebook)
         try:
             code = _wait(child, limits.total_timeout)
@@ -399,18 +504,20 @@ def _execute(data, notebook, names, run_dir, test_dir, limits, hide, watched, re
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
         os.close(fd)
-        _kill_leftovers(token)
+        os.close(nb_fd)
+        if unsafe:
+            _kill_leftovers(token)
     _check_untouched(watched)
     try:
         executed = json.loads(out.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         executed = None
     if code != 0 or not isinstance(executed, dict):
         raise CouldNotGrade(
             "The notebook could not be run to the end: the process running it stopped "
             f"(exit status {code}). This happens when a notebook kills its own process or "
             "uses far more memory than allowed. Details: "
-            f"{_tail(test_dir / 'execute.err', 200) or 'none'}")
+            f"{_tail(run_dir / 'execute.err', 200) or 'none'}")
     result.problems = executed["problems"]
     if executed["died"]:
         result.message = f"Grading stopped early: {executed['died']}."

@@ -3,6 +3,8 @@
 Tests are plain functions ``test_<answer>(answers)``, one per answer variable, in a tests
 file; an assertion's message is the hint the student reads. ``POINTS`` (optional) maps a
 test name to its points (default 1); ``ANSWERS`` maps each answer variable to its type.
+An answer that cannot be read back (``answers.load`` decodes each on its own) fails its own
+test, with a hint that says why; the other tests run as usual.
 
 As a program (what the grader starts, with ``python -I``, in an empty folder)::
 
@@ -71,6 +73,8 @@ def run(module, encoded: dict, only: list[str] | None = None) -> list[dict]:
                 f"This answer could not be checked ({type(exc).__name__}: {exc}). "
                 "Check that it has the form the question asks for."
             )
+        # A hint may quote the student's value or error: made safe to write anywhere.
+        result["message"] = ans.printable(result["message"])
         result["score"] = result["points"] if result["passed"] else 0
         results.append(result)
     return results
@@ -87,7 +91,7 @@ def main(argv=None) -> int:
     for module in modules[1:]:
         for r in run(module, encoded):
             results.append({**r, "test": f"hidden:{r['test']}", "hidden": True})
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    out.write_text(json.dumps(results, indent=1), encoding="ascii")  # \u escapes: never fails
     return 0
 
 

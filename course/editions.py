@@ -3,10 +3,15 @@
 It is built from the same ``_config.yml`` and ``_toc.yml``, with two changes written to a
 generated config: ``course_edition: instructor`` (which lets the instructor-only directives
 run and stops excluding ``instructor/``) and an extra "For instructors" part in the toc.
+
+The hidden tests (``instructor/hidden-tests/<id>/tests.py``, what a teacher grades with) are
+not pages; an edition's instructor archive carries them in a ``hidden-tests/`` folder beside
+the pages (``add_hidden_tests``). No student part ever does.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +50,31 @@ def build_instructor(out: Path) -> int:
     if code == 0:
         print(f"Instructor edition: {out / '_build' / 'html' / 'index.html'}")
     return code
+
+
+HIDDEN_TESTS = "hidden-tests"
+
+
+def hidden_tests(root: Path | None = None) -> dict[str, Path]:
+    """Every exercise's hidden tests, by exercise id. An exercise without them is an error:
+    a teacher who adopts an edition must be able to grade every exercise."""
+    root = root or paths.ROOT
+    ids = sorted(p.parent.name for p in (root / "exercises").glob("*/tests.py"))
+    found = {i: root / "instructor" / HIDDEN_TESTS / i / "tests.py" for i in ids}
+    missing = [i for i, p in found.items() if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"no hidden tests for {', '.join(missing)}: write "
+                                f"instructor/{HIDDEN_TESTS}/<id>/tests.py for every exercise")
+    return found
+
+
+def add_hidden_tests(site: Path, root: Path | None = None) -> list[Path]:
+    """Copy the hidden tests into a built instructor edition as ``hidden-tests/<id>/tests.py``,
+    ready for ``course grade-all --hidden-tests``; returns the files written."""
+    written = []
+    for ex_id, src in hidden_tests(root).items():
+        dest = site / HIDDEN_TESTS / ex_id / "tests.py"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+        written.append(dest)
+    return written

@@ -3,7 +3,8 @@ can adopt for a term.
 
     dist/<version>/
       course-<version>-student-site.zip         the student site, as the deploy workflow publishes it
-      course-<version>-instructor-edition.zip   lesson plans, keys, solutions (never published)
+      course-<version>-instructor-edition.zip   lesson plans, keys, solutions, and hidden-tests/
+                                                (what a teacher grades with; never published)
       course-<version>-student-repository.zip   what `course release --to` writes, for grading
       course-<version>-quizzes-qti.zip          `course export-quiz`, one archive per format
       course-<version>-quizzes-moodle.zip
@@ -31,7 +32,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from . import links, paths
+from . import editions, links, paths
 
 PARTS = ("student-site", "instructor-edition", "student-repository",
          "quizzes-qti", "quizzes-moodle", "quizzes-gift")
@@ -183,6 +184,10 @@ def release_edition(version: str, root: Path | None = None, dist: Path | None = 
     root = root or paths.ROOT
     dist = dist or root / "dist"
     commit = preflight(version, root, dist)
+    try:  # before the builds: an edition a teacher cannot grade with is refused at once
+        editions.hidden_tests(root)
+    except FileNotFoundError as exc:
+        raise EditionError(f"No edition was cut: {exc}.") from None
     when = float(_git(root, "show", "-s", "--format=%ct", commit).stdout.strip() or 0)
     name = _project(root)["name"]
     # Built outside the source tree: jupyter-book would read the notebooks a build writes
@@ -194,8 +199,10 @@ def release_edition(version: str, root: Path | None = None, dist: Path | None = 
         site = build_student(build / "student")
         _check_student_site(site)
         (site / ".nojekyll").touch()  # ready to push to a gh-pages branch as it is
+        instructor = build_instructor(build / "instructor")
+        editions.add_hidden_tests(instructor, root)  # the teacher's part only
         folders = {"student-site": site,
-                   "instructor-edition": build_instructor(build / "instructor"),
+                   "instructor-edition": instructor,
                    "student-repository": student_repository(build / "student-repository")}
         for fmt in ("qti", "moodle", "gift"):
             folders[f"quizzes-{fmt}"] = quiz_export(fmt, build / f"quizzes-{fmt}")

@@ -7,11 +7,11 @@
       course/                        the course package (grader, data helpers, public checks)
       data/  seeds/                  what the exercises read
       exercises/<id>/<id>.ipynb      student notebooks: solutions replaced by stubs
-      exercises/<id>/tests.py        the public tests
+      exercises/<id>/tests.py        the public checks (formative: digests, never the answers)
       .github/workflows/grade.yml    on every push: grade, score table, reports artifact
 
-Nothing from ``instructor/`` and no ``exercise.md`` (which holds the solutions) is copied; a
-solution line found in a written notebook stops the release.
+Nothing from ``instructor/`` (the keys and the hidden tests) and no ``exercise.md`` (which holds
+the solutions) is copied; a solution line found in a written notebook stops the release.
 """
 
 from __future__ import annotations
@@ -93,8 +93,9 @@ passes. To see the same result on your own machine:
 
     python -m course grade exercises/*/*.ipynb --out reports
 
-A teacher may grade your final submission with further tests that are not in this repository.
-See "How your work is checked" in the course book.
+The public checks are for practice: `tests.py` confirms an answer by a digest, without
+stating it, and a green run is not a grade. A teacher grades your final submission with hidden
+tests, which are not in this repository. See "How your work is checked" in the course book.
 """
 
 

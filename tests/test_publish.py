@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 import conftest
-from course import export, links, paths, publish
-from test_release import VALIDATOR
+from course import exercises, export, links, paths, publish
+from test_release import VALIDATOR, hidden_test_leaks
 
 ROOT = paths.ROOT
 WORKFLOW = ROOT / ".github" / "workflows" / "deploy-book.yml"
@@ -199,8 +200,15 @@ def test_changelog_is_a_page_for_teachers(student_site):
     page = (student_site / "teachers" / "changes.html").read_text(encoding="utf-8")
     assert f"{VERSION}" in page and "s000-q01" in page
     guide = (student_site / "teachers" / "publishing.html").read_text(encoding="utf-8")
-    for words in ("gh-pages", "_config.yml", "v0.1.0", "SHA256SUMS", "Deploy from a branch"):
+    for words in ("gh-pages", "_config.yml", "v0.1.0", "SHA256SUMS", "Deploy from a branch", "hidden-tests/"):
         assert words in guide, words
+
+
+def test_the_student_site_holds_no_hidden_tests(student_site):
+    from test_book import site_texts
+
+    assert not [p for p in student_site.rglob("*") if "hidden-tests" in p.parts]
+    assert [leak for path, text in site_texts(student_site) for leak in hidden_test_leaks(path.name, text)] == []
 
 
 # ---------------------------------------------------------------- editions: refusals
@@ -262,6 +270,12 @@ def test_refuses_a_version_already_tagged_elsewhere_and_an_edition_already_cut(c
         publish.release_edition(VERSION, root=clean_repo)
 
 
+def test_refuses_an_edition_without_hidden_tests_for_every_exercise(clean_repo):
+    (clean_repo / "instructor" / "hidden-tests" / "05_twiss" / "tests.py").unlink()
+    git(clean_repo, "commit", "-qam", "no hidden tests for exercise 5")
+    refused(clean_repo, VERSION, "no hidden tests for 05_twiss")
+
+
 def test_refuses_outside_a_git_checkout(tmp_path):
     root = Path(shutil.copytree(ROOT, tmp_path / "nogit", ignore=IGNORE))
     refused(root, VERSION, "is not a git checkout")
@@ -289,6 +303,12 @@ def use_built_sites(monkeypatch, student: Path, instructor: Path):
     monkeypatch.setattr(publish, "build_instructor", copy_of(instructor))
 
 
+def text_of(zf: zipfile.ZipFile, name: str) -> str:
+    """An archive member's text as a reader sees it: a page's text, a file's content."""
+    raw = zf.read(name).decode("utf-8", "replace")
+    return BeautifulSoup(raw, "html.parser").get_text(" ") if name.endswith(".html") else raw
+
+
 def names(archive: Path) -> list[str]:
     with zipfile.ZipFile(archive) as zf:
         return zf.namelist()
@@ -314,6 +334,15 @@ def check_edition(dist: Path, version: str, commit_time: int | None = None) -> N
             assert {zf.getinfo(n).date_time for n in site} == {(y, mo, d, h, mi, s - s % 2)}
     teacher = names(out / f"{name}-{version}-instructor-edition.zip")
     assert f"{name}-{version}-instructor-edition/instructor/01_soviets_key.html" in teacher
+    with zipfile.ZipFile(out / f"{name}-{version}-instructor-edition.zip") as zf:
+        for ex in exercises.all_exercises():  # the teacher's part carries the hidden tests
+            shipped = zf.read(f"{name}-{version}-instructor-edition/hidden-tests/{ex.id}/tests.py")
+            assert shipped == (paths.INSTRUCTOR / "hidden-tests" / ex.id / "tests.py").read_bytes()
+    for part in publish.PARTS:  # and no other part holds them, by name or by content
+        if part != "instructor-edition":
+            with zipfile.ZipFile(out / f"{name}-{version}-{part}.zip") as zf:
+                assert not [n for n in zf.namelist() if "hidden-tests" in n], part
+                assert [leak for n in zf.namelist() for leak in hidden_test_leaks(n, text_of(zf, n))] == []
     repo = names(out / f"{name}-{version}-student-repository.zip")
     assert f"{name}-{version}-student-repository/.github/workflows/grade.yml" in repo
     assert not [n for n in repo if n.endswith("exercise.md") or "/instructor/" in n]

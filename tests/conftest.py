@@ -33,6 +33,22 @@ def build_book(out: Path, *extra: str) -> Path:
     return out / "_build" / "html"
 
 
+@pytest.fixture(autouse=True)
+def fresh_grader(monkeypatch):
+    """Each test is a fresh grader: the tamper check's first snapshot is its own."""
+    from course.grading import grade
+
+    monkeypatch.setattr(grade, "_BASELINE", {})
+
+
+@pytest.fixture(params=["sandbox", "no sandbox"])
+def mode(request, monkeypatch):
+    """Run the test twice: in the sandbox, and without it (--trusted-code-no-sandbox). The
+    test module's own ``UNSAFE`` switch tells its grading helper which."""
+    monkeypatch.setitem(request.module.UNSAFE, "on", request.param == "no sandbox")
+    return request.param
+
+
 @pytest.fixture(scope="session")
 def student_site(tmp_path_factory) -> Path:
     return build_book(tmp_path_factory.mktemp("student"))

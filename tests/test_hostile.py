@@ -18,26 +18,13 @@ import nbformat
 import pytest
 
 from course import exercises, paths
-from course.grading import grade as g
 from course.grading.grade import Limits, grade, write_reports
 
 EX = exercises.get("01_soviets")
 FAST = Limits(cell_timeout=5, total_timeout=60)
 MARKER = "SECRET-MARKER-5e1f0c-hidden-test-body"
 
-UNSAFE = {"on": False}  # set by the ``mode`` fixture: grade without the sandbox
-
-
-@pytest.fixture(autouse=True)
-def fresh_grader(monkeypatch):
-    """Each test is a fresh grader: the tamper check's first snapshot is its own."""
-    monkeypatch.setattr(g, "_BASELINE", {})
-
-
-@pytest.fixture(params=["sandbox", "no sandbox"])
-def mode(request, monkeypatch):
-    monkeypatch.setitem(UNSAFE, "on", request.param == "no sandbox")
-    return request.param
+UNSAFE = {"on": False}  # the ``mode`` fixture (conftest.py) sets it: grade without the sandbox
 
 
 def notebook(tmp_path, code: str, base: str = "blank", name="submission.ipynb") -> Path:

@@ -18,14 +18,13 @@ import pytest
 
 from course import exercises
 from course.grading import answers as ans
-from course.grading import grade as g
 from course.grading import runner
 from course.grading.grade import Limits, grade, write_reports
 
 EX = exercises.get("01_soviets")
 FAST = Limits(cell_timeout=5, total_timeout=60)
 COURSE = str(Path(sys.executable).parent / "course")
-UNSAFE = {"on": False}  # set by the ``mode`` fixture: grade without the sandbox
+UNSAFE = {"on": False}  # the ``mode`` fixture (conftest.py) sets it: grade without the sandbox
 
 # Finds the pipe the answers go up (the worker's only FIFO) and writes ``line`` into it.
 INTO_PIPE = ("import os, stat\n"
@@ -36,18 +35,6 @@ INTO_PIPE = ("import os, stat\n"
              "                os.write(fd, line)\n"
              "        except OSError:\n"
              "            pass\n")
-
-
-@pytest.fixture(autouse=True)
-def fresh_grader(monkeypatch):
-    """Each test is a fresh grader: the tamper check's first snapshot is its own."""
-    monkeypatch.setattr(g, "_BASELINE", {})
-
-
-@pytest.fixture(params=["sandbox", "no sandbox"])
-def mode(request, monkeypatch):
-    monkeypatch.setitem(UNSAFE, "on", request.param == "no sandbox")
-    return request.param
 
 
 def notebook(tmp_path, *cells: str, name="submission.ipynb") -> Path:

@@ -211,23 +211,24 @@ def test_nothing_written_in_one_run_reaches_the_next(tmp_path):
     """Items 34, 37, 42: /dev was the host's and writable; a blank notebook graded later read
     the answers an earlier one left there. Every writable place is now a fresh tmpfs per run,
     and /dev is read-only."""
+    name = f"/dev/.rt_class_answers_{os.getpid()}_{time.monotonic_ns()}"  # this test's own
     write = ("import os\nfails = []\n"
-             "for p in ['/dev/.rt_class_answers', '/dev/shm/rt', '/tmp/rt', os.path.expanduser('~/rt')]:\n"
+             f"for p in [{name!r}, '/dev/shm/rt', '/tmp/rt', os.path.expanduser('~/rt')]:\n"
              "    try:\n        open(p, 'w').write('14')\n    except OSError as e:\n"
              "        fails.append(p)\n"
              "raise RuntimeError(repr(fails))")
-    assert eval(said(run(notebook(tmp_path / "a", write)))) == ["/dev/.rt_class_answers"]  # noqa: S307
-    read = ("import os\nfound = [p for p in ['/dev/.rt_class_answers', '/dev/shm/rt', '/tmp/rt', "
+    assert eval(said(run(notebook(tmp_path / "a", write)))) == [name]  # noqa: S307
+    read = (f"import os\nfound = [p for p in [{name!r}, '/dev/shm/rt', '/tmp/rt', "
             "os.path.expanduser('~/rt')] if os.path.exists(p)]\nraise RuntimeError(repr(found))")
     assert said(run(notebook(tmp_path / "b", read))) == "[]"
-    assert not Path("/dev/.rt_class_answers").exists()
+    assert not Path(name).exists()
 
 
 SHM = """
 import ctypes, time
 libc = ctypes.CDLL(None, use_errno=True)
 libc.shmat.restype = ctypes.c_void_p
-KEY = 0x52544d31
+KEY = {key}
 """
 
 
@@ -235,9 +236,11 @@ def test_shared_memory_is_not_shared_between_students(tmp_path):
     """Items 35, 36: alice put her answers in a SysV segment while bob, graded at the same
     time by grade-all, read them; the segment outlived the run. Each run has its own IPC
     namespace now."""
-    alice = SHM + ("seg = libc.shmget(KEY, 4096, 0o1000 | 0o666)\nassert seg >= 0, ctypes.get_errno()\n"
+    key = 0x52540000 + os.getpid() % 0xFFFF  # this test's own: none of the host's
+    shm = SHM.format(key=hex(key))
+    alice = shm + ("seg = libc.shmget(KEY, 4096, 0o1000 | 0o666)\nassert seg >= 0, ctypes.get_errno()\n"
                    "ctypes.memmove(libc.shmat(seg, None, 0), b'14', 2)\ntime.sleep(6)")
-    bob = SHM + ("found = -1\nfor _ in range(40):\n    found = libc.shmget(KEY, 0, 0)\n"
+    bob = shm + ("found = -1\nfor _ in range(40):\n    found = libc.shmget(KEY, 0, 0)\n"
                  "    if found >= 0:\n        break\n    time.sleep(0.2)\n"
                  "raise RuntimeError(f'segment {found}')")
     subs = tmp_path / "subs"
@@ -248,7 +251,7 @@ def test_shared_memory_is_not_shared_between_students(tmp_path):
     bobs = next(r for r in reports if r["student"] == "bob")
     assert said(bobs) == "segment -1"
     host = subprocess.run(["ipcs", "-m"], capture_output=True, text=True).stdout
-    assert "0x52544d31" not in host
+    assert f"{key:#010x}" not in host
 
 
 def test_host_unix_sockets_cannot_be_reached(tmp_path):

@@ -30,7 +30,7 @@ def timed(cmd) -> float:
 
 
 def main() -> None:
-    from course import exercises
+    from course.content import exercises
 
     with tempfile.TemporaryDirectory() as tmp:
         build = [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", tmp, "-W", "-n", "--keep-going"]

@@ -9,7 +9,7 @@ inflate them (the load average is printed with them), so compare runs made side 
    git-ignored), never into the course's venv. It gets the course's own pins of pandas, numpy,
    PyYAML, ipykernel and IPython, so both graders run the students' code on the same
    libraries, and the course package on its path (a .pth file), so the otter notebook can
-   call ``course.data``.
+   call ``course.content.data``.
 2. The same exercise for otter: its tests are written from exercises/01_soviets/tests.py (the
    very test functions, each wrapped as an otter test case), the autograder zip is built by
    ``otter generate``, and the submission is the solution notebook with otter's
@@ -82,7 +82,7 @@ def _tail(proc) -> str:
 # ---------------------------------------------------------------- the class of submissions
 
 def solution_notebook():
-    from course import exercises
+    from course.content import exercises
 
     nb = exercises.get(EXERCISE).notebook()
     nb.metadata.pop("jupytext", None)
@@ -92,7 +92,7 @@ def solution_notebook():
 
 def with_mistake(nb, answer: str):
     """The notebook with MISTAKES[answer] added after the block that computes ``answer``."""
-    from course.exercises import END
+    from course.content.exercises import END
 
     for cell in nb.cells:
         lines = cell.source.splitlines()
@@ -110,7 +110,7 @@ def make_class(folder: Path, size: int, seed: int = 1917) -> dict[str, str]:
     ``solved``, ``blank`` or ``wrong:<answer>``. Every fifth student hands in a folder (as a
     student repository would be), the others a single notebook."""
     import nbformat
-    from course import exercises
+    from course.content import exercises
 
     n_blank, n_wrong = round(size * SHARE_BLANK), round(size * SHARE_WRONG)
     kinds = (["blank"] * n_blank + [f"wrong:{list(MISTAKES)[i % len(MISTAKES)]}" for i in range(n_wrong)]
@@ -165,7 +165,7 @@ def otter_venv(log) -> tuple[Path, str]:
                 raise BenchError(f"could not install {OTTER_PIN} (is PyPI reachable?): {_tail(proc)}")
             note = "pandas pin of the course did not resolve with otter; otter chose its own. "
         stamp.write_text("\n".join(wanted) + "\n")
-    # The course package itself, from this repository: the notebook imports course.data.
+    # The course package itself, from this repository: the notebook imports course.content.data.
     _, proc = run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
     Path(proc.stdout.strip(), "course-repo.pth").write_text(f"{ROOT}\n")
     _, proc = run([py, "-c", "import otter, pandas, numpy; "
@@ -196,7 +196,7 @@ def check_kernel(otter_bin: Path) -> None:
 def otter_tests(folder: Path) -> list[str]:
     """One otter test file per test of tests.py: the test function itself, unchanged, called
     by an otter test case with the notebook's globals as the answers. Returns the names."""
-    from course import exercises
+    from course.content import exercises
 
     source = exercises.get(EXERCISE).tests.read_text(encoding="utf-8")
     points = exercises.declared(exercises.get(EXERCISE).tests, "POINTS")
@@ -281,7 +281,7 @@ def course_grade(notebook: Path, out: Path, *extra: str) -> tuple[float, dict]:
 
 def expected_score(kind: str) -> tuple[int, int]:
     """(score, maximum) a submission of this kind must get: a slip costs its test's points."""
-    from course import exercises
+    from course.content import exercises
 
     tests = exercises.get(EXERCISE).tests
     declared = exercises.declared(tests, "POINTS")

@@ -1,8 +1,8 @@
 """The course's own code: seeds and their paragraphs, quiz banks, the book extension, the grader.
 
-Public surface, by role:
+The parts and the direction of their imports are in ARCHITECTURE.md. Public surface, by role:
 - notebooks:   ``from course.notebook import quiz, data, Checks``
-- the book:    the Sphinx extension ``course.sphinxext`` (listed in ``_config.yml``)
+- the book:    the Sphinx extension ``course.book`` (listed in ``_config.yml``)
 - teachers:    the ``course`` command (``course --help``)
 """
 

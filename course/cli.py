@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import paths
+from course.content import paths
 
 
 def _check_hidden(a) -> bool:
@@ -18,7 +18,7 @@ def _check_hidden(a) -> bool:
 
 
 def _limits(a):
-    from .grading.grade import Limits
+    from course.grading.grade import Limits
 
     return Limits(cell_timeout=a.cell_timeout, total_timeout=a.total_timeout,
                   memory_mb=a.memory_mb, output_kb=a.output_kb)
@@ -26,7 +26,7 @@ def _limits(a):
 
 def _ready(a) -> bool:
     """The hidden tests folder exists, and the sandbox can be built (or is waived)."""
-    from .grading.grade import SandboxMissing, check_sandbox
+    from course.grading.grade import SandboxMissing, check_sandbox
 
     if not _check_hidden(a):
         return False
@@ -39,7 +39,7 @@ def _ready(a) -> bool:
 
 
 def cmd_grade(a) -> int:
-    from .grading.grade import grade, summary, write_reports
+    from course.grading.grade import grade, summary, write_reports
 
     if not _ready(a):
         return 2
@@ -68,8 +68,8 @@ def cmd_grade(a) -> int:
 
 
 def cmd_grade_all(a) -> int:
-    from .grading.batch import grade_all
-    from .grading.grade import CouldNotGrade
+    from course.grading.batch import grade_all
+    from course.grading.grade import CouldNotGrade
 
     if not _ready(a):
         return 2
@@ -88,7 +88,7 @@ def cmd_grade_all(a) -> int:
 
 
 def cmd_sync(a) -> int:
-    from .anywhere import sync
+    from course.publishing.notebooks import sync
 
     stale = sync(check=a.check)
     for path in stale:
@@ -100,7 +100,7 @@ def cmd_sync(a) -> int:
 
 
 def cmd_notebooks(a) -> int:
-    from .anywhere import write_notebooks
+    from course.publishing.notebooks import write_notebooks
 
     for path in write_notebooks(a.to):
         print(path)
@@ -108,14 +108,14 @@ def cmd_notebooks(a) -> int:
 
 
 def cmd_wheelhouse(a) -> int:
-    from .anywhere import fill_wheelhouse
+    from course.publishing.notebooks import fill_wheelhouse
 
     fill_wheelhouse(a.to)
     return 0
 
 
 def cmd_release(a) -> int:
-    from .release import release
+    from course.publishing.student_repo import release
 
     for path in release(a.to):
         print(path)
@@ -123,7 +123,7 @@ def cmd_release(a) -> int:
 
 
 def cmd_validate(a) -> int:
-    from . import banks
+    from course.content import banks
 
     try:
         found = banks.all_banks()
@@ -136,13 +136,13 @@ def cmd_validate(a) -> int:
 
 
 def cmd_build_instructor(a) -> int:
-    from .editions import build_instructor
+    from course.publishing.instructor import build_instructor
 
     return build_instructor(a.out)
 
 
 def cmd_export_quiz(a) -> int:
-    from .export import ExportError, export
+    from course.publishing.lms import ExportError, export
 
     try:
         written = export(a.format, a.out, chapter=a.chapter)
@@ -155,7 +155,7 @@ def cmd_export_quiz(a) -> int:
 
 
 def cmd_new_chapter(a) -> int:
-    from .scaffold import ScaffoldError, new_chapter
+    from course.authoring.scaffold import ScaffoldError, new_chapter
 
     try:
         ch, written = new_chapter(a.seedfile, title=a.title, author=a.author, date=a.date,
@@ -172,7 +172,7 @@ def cmd_new_chapter(a) -> int:
 
 
 def cmd_release_edition(a) -> int:
-    from .publish import EditionError, release_edition
+    from course.publishing.edition import EditionError, release_edition
 
     try:
         written = release_edition(a.version)
@@ -187,19 +187,19 @@ def cmd_release_edition(a) -> int:
 
 
 def cmd_addresses(a) -> int:
-    from . import links
+    from course.publishing import addresses
 
     site = a.site
     if not (site / "index.html").is_file():
         print(f"{site} holds no built site: run make book first.", file=sys.stderr)
         return 2
     try:
-        redirects = links.load_redirects()
-    except links.RedirectError as exc:
+        redirects = addresses.load_redirects()
+    except addresses.RedirectError as exc:
         print(exc, file=sys.stderr)
         return 2
-    recorded = links.read_recorded()
-    lost, new = links.check(site, recorded, redirects)
+    recorded = addresses.read_recorded()
+    lost, new = addresses.check(site, recorded, redirects)
     if lost:
         print(f"{len(lost)} recorded address(es) are gone from {site} and have no redirect:\n  "
               + "\n  ".join(lost) + "\nAdd each moved address to links/redirects.yml (old: new). "
@@ -207,8 +207,8 @@ def cmd_addresses(a) -> int:
               "in CHANGELOG.md.", file=sys.stderr)
         return 1
     if a.update:
-        links.write_recorded(recorded | set(new))
-        print(f"{links.ADDRESSES}: {len(new)} address(es) added, {len(recorded) + len(new)} in all.")
+        addresses.write_recorded(recorded | set(new))
+        print(f"{addresses.ADDRESSES}: {len(new)} address(es) added, {len(recorded) + len(new)} in all.")
     elif new:
         print(f"{len(new)} address(es) of the site are not recorded yet, e.g. {new[0]}: run "
               "make addresses (course addresses --update) to record them.", file=sys.stderr)

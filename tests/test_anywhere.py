@@ -1,4 +1,4 @@
-"""Notebooks that run anywhere a student opens them (course/anywhere.py).
+"""Notebooks that run anywhere a student opens them (course/publishing/notebooks.py, course/notebook/setup_cell.py).
 
 The heart of it: every student notebook (notebook pages and exercises), copied alone into an
 empty folder, runs in a fresh virtualenv that holds only the pinned third-party dependencies;
@@ -28,14 +28,18 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course import anywhere, exercises, links, paths
-from course.quiz import quiz
+from course import project
+from course.notebook import setup_cell
+from course.publishing import addresses, notebooks
+
+from course.content import exercises, paths
+from course.notebook.widget import quiz
 
 ROOT = Path(__file__).resolve().parent.parent
 WHEELHOUSE = ROOT / ".wheelhouse"
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 VERSION = PROJECT["project"]["version"]
-NAMES = [anywhere.notebook_name(p) for p in anywhere.notebook_pages()] + [
+NAMES = [notebooks.notebook_name(p) for p in notebooks.notebook_pages()] + [
     f"{ex.id}_exercise.ipynb" for ex in exercises.all_exercises()]
 
 
@@ -47,15 +51,15 @@ def run(cmd, **kw):
 
 def setup_outputs(nb) -> str:
     cell = next(c for c in nb.cells if c.cell_type == "code")
-    assert cell.source.startswith(f"{anywhere.SETUP_TITLE}\n{anywhere.SETUP_MARK}")
+    assert cell.source.startswith(f"{setup_cell.SETUP_TITLE}\n{setup_cell.SETUP_MARK}")
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
 # ---------------------------------------------------------------- one source per fact
 
 def test_setup_cells_and_binder_files_are_generated_from_their_sources():
-    assert anywhere.sync(check=True) == [], "run `course sync`"
-    cell = anywhere.setup_cell()
+    assert notebooks.sync(check=True) == [], "run `course sync`"
+    cell = setup_cell.setup_cell()
     repo = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
     assert f'release="v{VERSION}"' in cell and f"{repo}/archive/refs/tags/v{VERSION}.zip" in cell
     import course
@@ -65,24 +69,23 @@ def test_setup_cells_and_binder_files_are_generated_from_their_sources():
 
 def test_a_new_version_makes_every_setup_cell_stale(repo_copy, monkeypatch):
     """Positive control for the drift check: bump the version in a copy of the repository."""
-    for name in ("ROOT", "CHAPTERS", "EXERCISES"):
-        monkeypatch.setattr(paths, name, repo_copy / getattr(paths, name).relative_to(ROOT))
-    assert anywhere.sync(check=True) == []
+    monkeypatch.setenv("COURSE_ROOT", str(repo_copy))  # every path, and project's files, follow
+    assert notebooks.sync(check=True) == []
     pyproject = repo_copy / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace(f'version = "{VERSION}"', 'version = "9.9.9"'))
-    stale = {p.relative_to(repo_copy).as_posix() for p in anywhere.sync(check=True)}
-    assert stale == {p.relative_to(repo_copy).as_posix() for p in anywhere.notebook_sources()}
+    stale = {p.relative_to(repo_copy).as_posix() for p in notebooks.sync(check=True)}
+    assert stale == {p.relative_to(repo_copy).as_posix() for p in notebooks.notebook_sources()}
     assert len(stale) == len(NAMES)
-    assert anywhere.sync() and anywhere.sync(check=True) == []
+    assert notebooks.sync() and notebooks.sync(check=True) == []
     assert 'release="v9.9.9"' in (repo_copy / "chapters" / "01_soviets_notebook.md").read_text()
 
 
 def test_every_student_notebook_starts_with_the_hidden_setup_cell():
-    nbs = anywhere.student_notebooks()
+    nbs = notebooks.student_notebooks()
     assert sorted(nbs) == sorted(NAMES) and len(NAMES) >= 12
     for name, nb in nbs.items():
         first = next(c for c in nb.cells if c.cell_type == "code")
-        assert first.source == f"{anywhere.SETUP_TITLE}\n{anywhere.setup_cell()}", name
+        assert first.source == f"{setup_cell.SETUP_TITLE}\n{setup_cell.setup_cell()}", name
         assert first.metadata.get("tags") == ["remove-cell"], name
         # Folded where students open it: a titled form in Colab, collapsed input in JupyterLab.
         assert first.metadata["cellView"] == "form" and first.metadata["jupyter"]["source_hidden"], name
@@ -93,7 +96,7 @@ def test_every_student_notebook_starts_with_the_hidden_setup_cell():
 
 def test_no_notebook_builds_a_path_by_hand():
     hand = re.compile(r"""(open\(|read_csv\(|read_text\(|Path\()\s*["'f]|\.\./|paths\.""")
-    for src in anywhere.notebook_sources():
+    for src in notebooks.notebook_sources():
         code = re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", src.read_text(encoding="utf-8"), re.S)
         assert code, src
         assert not [c for c in code if hand.search(c)], src
@@ -109,7 +112,7 @@ def test_binder_environment_is_the_pinned_list():
     low = re.fullmatch(r">=(\d+\.\d+)", project["requires-python"]).group(1)
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == f"python-{low}"
     post = (ROOT / "binder" / "postBuild").read_text()
-    assert "pip install --no-deps -e ." in post and f"course notebooks --to {anywhere.NOTEBOOKS}" in post
+    assert "pip install --no-deps -e ." in post and f"course notebooks --to {notebooks.NOTEBOOKS}" in post
     mode = subprocess.run(["git", "ls-files", "-s", "binder/postBuild"], cwd=ROOT, capture_output=True,
                           text=True).stdout
     assert mode.startswith("100755"), "binder/postBuild must be executable in git"
@@ -118,8 +121,8 @@ def test_binder_environment_is_the_pinned_list():
 def test_course_notebooks_writes_what_binder_opens(tmp_path):
     proc = run([Path(sys.executable).parent / "course", "notebooks", "--to", tmp_path / "notebooks"])
     assert sorted(p.name for p in (tmp_path / "notebooks").iterdir()) == sorted(NAMES), proc.stdout
-    url = anywhere.binder_url("primer.ipynb")
-    assert url.endswith(f"?urlpath=lab/tree/{anywhere.NOTEBOOKS}/primer.ipynb")
+    url = notebooks.binder_url("primer.ipynb")
+    assert url.endswith(f"?urlpath=lab/tree/{notebooks.NOTEBOOKS}/primer.ipynb")
 
 
 def test_wheel_carries_the_content_and_no_solutions(course_wheel):
@@ -130,15 +133,15 @@ def test_wheel_carries_the_content_and_no_solutions(course_wheel):
         assert {content + p for p in own} <= names, folder
     assert {f"{content}exercises/{ex.id}/tests.py" for ex in exercises.all_exercises()} <= names
     assert not [n for n in names if n.endswith("exercise.md") or "instructor" in n or "chapters/" in n]
-    assert "course/static/quiz.js" in names and "course/static/quiz.css" in names
+    assert "course/notebook/static/quiz.js" in names and "course/notebook/static/quiz.css" in names
 
 
 # ---------------------------------------------------------------- the book's links
 
 def test_notebook_pages_launch_and_download_the_clean_notebook(student_site):
-    org, repo, branch = anywhere.github()
-    for page in anywhere.notebook_pages():
-        name = anywhere.notebook_name(page)
+    org, repo, branch = project.github()
+    for page in notebooks.notebook_pages():
+        name = notebooks.notebook_name(page)
         html = student_site / f"{page}.html"
         doc = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
         hrefs = [a["href"] for a in doc.select(".dropdown-launch-buttons a, .dropdown-download-buttons a")]
@@ -163,7 +166,7 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 def dead_outside_the_book(nb) -> list[str]:
     """Links in a notebook's text that would not open in Colab, Jupyter or a download:
     relative ones, and addresses on the course site that the site does not record."""
-    recorded, site = links.read_recorded(), anywhere.site_url()
+    recorded, site = addresses.read_recorded(), project.site_url()
     dead = []
     for cell in nb.cells:
         for target in LINK.findall(cell.source) if cell.cell_type == "markdown" else []:
@@ -182,7 +185,7 @@ def test_links_in_the_published_notebooks_open_the_site(student_site):
         assert dead_outside_the_book(nb) == [], (
             f"{name}: links that only work inside the book. If an anchor is new, record it with "
             "`make addresses`.")
-        to_site += sum(t.startswith(anywhere.site_url()) for c in nb.cells
+        to_site += sum(t.startswith(project.site_url()) for c in nb.cells
                        if c.cell_type == "markdown" for t in LINK.findall(c.source))
     assert to_site > 300  # the ¶ references of the chapter notebooks, and the primer's chapters
 
@@ -191,17 +194,17 @@ def test_a_link_that_cannot_be_placed_is_left_and_named(monkeypatch):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
         "[¶12](#s000-p12), [chapter 1](01_soviets.md), [glossary](../glossary.md), "
         "[gone](#s000-p999), [gone too](no_such_page.md), [pandas](https://pandas.pydata.org)")])
-    anywhere.absolute_links(nb, "chapters/01_soviets_notebook", links.read_recorded())
-    site = anywhere.site_url()
-    assert site == f"https://{anywhere.github()[0].lower()}.github.io/{anywhere.github()[1]}/"
+    notebooks.absolute_links(nb, "chapters/01_soviets_notebook", addresses.read_recorded())
+    site = project.site_url()
+    assert site == f"https://{project.github()[0].lower()}.github.io/{project.github()[1]}/"
     assert nb.cells[0].source == (
         f"[¶12]({site}chapters/01_soviets.html#s000-p12), [chapter 1]({site}chapters/01_soviets.html), "
         f"[glossary]({site}glossary.html), [gone](#s000-p999), [gone too](no_such_page.md), "
         "[pandas](https://pandas.pydata.org)")
     assert dead_outside_the_book(nb) == ["#s000-p999", "no_such_page.md"]
-    config = {**anywhere.book_config(), "html": {"baseurl": "https://course.example.edu/trotsky"}}
-    monkeypatch.setattr(anywhere, "book_config", lambda: config)
-    assert anywhere.site_url() == "https://course.example.edu/trotsky/"
+    config = {**project.book_config(), "html": {"baseurl": "https://course.example.edu/trotsky"}}
+    monkeypatch.setattr(project, "book_config", lambda root=None: config)
+    assert project.site_url() == "https://course.example.edu/trotsky/"
 
 
 def test_exercise_pages_link_colab_and_binder(student_site):
@@ -210,7 +213,7 @@ def test_exercise_pages_link_colab_and_binder(student_site):
             encoding="utf-8"), "html.parser")
         hrefs = {a["href"] for a in doc.select("article a")}
         name = f"{ex.id}_exercise.ipynb"
-        assert anywhere.colab_url(name) in hrefs and anywhere.binder_url(name) in hrefs
+        assert notebooks.colab_url(name) in hrefs and notebooks.binder_url(name) in hrefs
 
 
 def test_book_pages_load_the_quiz_assets_once(student_site):
@@ -292,7 +295,7 @@ class Fresh:
         (root / "home").mkdir()
         run([sys.executable, "-m", "venv", self.venv])
         run([self.python, "-m", "pip", "install", "--quiet", "--no-index", "--find-links", WHEELHOUSE,
-             *anywhere.notebook_requirements()], env=self.env())
+             *notebooks.notebook_requirements()], env=self.env())
         spec = root / "kernels" / "fresh"
         spec.mkdir(parents=True)
         (spec / "kernel.json").write_text(json.dumps({
@@ -364,7 +367,7 @@ def fresh(tmp_path_factory, course_wheel) -> Fresh:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("published")
-    anywhere.write_notebooks(out)
+    notebooks.write_notebooks(out)
     return out
 
 
@@ -393,7 +396,7 @@ def test_installed_wheel_finds_its_content_outside_the_repository(fresh, tmp_pat
         run([fresh.python, "-m", "pip", "install", "--quiet", "--no-index", fresh.wheel], env=fresh.env())
     script = """
 import json
-from course import banks, data, exercises, paths, seeds
+from course.content import banks, data, exercises, paths, seeds
 from course.grading.check import Checks
 print(json.dumps({
     "root": str(paths.ROOT),
@@ -406,7 +409,7 @@ print(json.dumps({
 """
     out = json.loads(run([fresh.python, "-c", script], cwd=tmp_path, env=fresh.env()).stdout)
     assert out["root"].startswith(str(fresh.venv)) and out["root"].endswith("course/_content")
-    from course import banks, seeds
+    from course.content import banks, seeds
 
     assert out["banks"] == sorted(banks.all_banks()) and out["seeds"] == sorted(seeds.catalogue())
     assert out["exercises"] == [e.id for e in exercises.all_exercises()]
@@ -423,7 +426,7 @@ def _one_cell_notebook(path: Path, *sources: str) -> Path:
 
 def _setup_error(fresh, tmp_path, *cells, **env):
     """Run a notebook that must stop at its setup cell; the error output Jupyter shows there."""
-    path = _one_cell_notebook(tmp_path / "nb.ipynb", *cells, anywhere.setup_cell(), "print('after')")
+    path = _one_cell_notebook(tmp_path / "nb.ipynb", *cells, setup_cell.setup_cell(), "print('after')")
     with pytest.raises(NotebookFailed) as err:
         fresh.execute(path, cwd=tmp_path, **env)
     setup, after = err.value.nb.cells[-2:]
@@ -440,7 +443,7 @@ def test_a_notebook_that_builds_a_path_by_hand_fails(fresh, tmp_path):
     hand = "import pandas as pd\npd.read_csv('../data/timeline.csv')"
     assert (paths.CHAPTERS / "../data/timeline.csv").is_file()
     (tmp_path / "alone").mkdir()
-    path = _one_cell_notebook(tmp_path / "alone" / "nb.ipynb", anywhere.setup_cell(), hand)
+    path = _one_cell_notebook(tmp_path / "alone" / "nb.ipynb", setup_cell.setup_cell(), hand)
     fresh.uninstall("course")
     with pytest.raises(NotebookFailed, match="FileNotFoundError"):
         fresh.execute(path, cwd=tmp_path / "alone", COURSE_WHEEL=str(fresh.wheel))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course import banks
+from course.content import banks
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = yaml.safe_load((ROOT / "quizzes" / "01_soviets.yml").read_text(encoding="utf-8"))

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course import banks, exercises, questions, seeds
-from course.scaffold import TEMPLATE_SECTIONS
+from course.content import banks, exercises, questions, seeds
+from course.authoring.scaffold import TEMPLATE_SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 

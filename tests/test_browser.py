@@ -2,7 +2,7 @@
 
 import pytest
 
-from course.seeds import chapters
+from course.content.seeds import chapters
 
 PAGES = ["index.html", "how-to-use.html", "glossary.html", "sources.html"] + [
     f"chapters/{slug}{suffix}.html" for slug, _ in chapters() for suffix in ("", "_notebook", "_exercise")]

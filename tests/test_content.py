@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course import banks, questions, seeds
+from course.content import banks, questions, seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 PARA_LINK = re.compile(r"\]\(#s(\d{3})-p(\d+)\)")

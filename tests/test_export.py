@@ -23,7 +23,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from course import banks, cli, export
+from course import cli
+
+from course.content import banks
+
+from course.publishing import lms
 
 BANKS = banks.all_banks()
 QTI_NS = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
@@ -138,25 +142,25 @@ def test_gift_reader_reads_a_hand_written_question():
 
 @pytest.mark.parametrize("bank", CASES)
 def test_gift_round_trips_every_item_option_key_and_feedback(bank):
-    text = export.gift(bank)
+    text = lms.gift(bank)
     assert parse_gift(text) == expected(bank)
     assert text.count("::[html]") == len(bank["items"])
 
 
 def test_gift_round_trip_fails_without_escaping(monkeypatch):
     # Control: with GIFT's specials left bare the reader must notice.
-    monkeypatch.setattr(export, "_GIFT_SPECIAL", re.compile(r"((?!))"))
+    monkeypatch.setattr(lms, "_GIFT_SPECIAL", re.compile(r"((?!))"))
     with pytest.raises((AssertionError, ValueError, StopIteration)):
-        assert parse_gift(export.gift(nasty_bank())) == expected(nasty_bank())
+        assert parse_gift(lms.gift(nasty_bank())) == expected(nasty_bank())
 
 
 def test_gift_carries_moodle_id_tags_and_category():
     bank = BANKS["01_soviets"]
-    text = export.gift(bank)
+    text = lms.gift(bank)
     first = bank["items"][0]
     assert f"// [id:{first['id']}] [tag:{first['bloom']}] [tag:{first['skill']}]" in text
-    assert f"$CATEGORY: $course$/top/{export.chapter_title(bank)}\n" in text
-    assert export.chapter_title(bank).startswith("1. The Soviets")
+    assert f"$CATEGORY: $course$/top/{lms.chapter_title(bank)}\n" in text
+    assert lms.chapter_title(bank).startswith("1. The Soviets")
 
 
 # -- Moodle XML ---------------------------------------------------------------------------
@@ -190,10 +194,10 @@ def read_moodle(text: str) -> list[dict]:
 
 @pytest.mark.parametrize("bank", CASES)
 def test_moodle_xml_matches_the_bank(bank):
-    text = export.moodle_xml(bank)
+    text = lms.moodle_xml(bank)
     assert read_moodle(text) == expected(bank)
     root = ET.fromstring(text.encode("utf-8"))
-    assert root.findtext("question[@type='category']/category/text") == export.category(bank)
+    assert root.findtext("question[@type='category']/category/text") == lms.category(bank)
     tags = [[t.text for t in q.findall("tags/tag/text")]
             for q in root.findall("question[@type='multichoice']")]
     assert tags == [[it["bloom"], it["skill"]] for it in bank["items"]]
@@ -201,7 +205,7 @@ def test_moodle_xml_matches_the_bank(bank):
 
 def test_moodle_check_sees_raw_html():
     # Control: text put in without HTML escaping would be taken as markup by Moodle.
-    text = export.moodle_xml(nasty_bank()).replace("&amp;lt;b&amp;gt;", "&lt;b&gt;")
+    text = lms.moodle_xml(nasty_bank()).replace("&amp;lt;b&amp;gt;", "&lt;b&gt;")
     with pytest.raises(AssertionError, match="unescaped HTML"):
         read_moodle(text)
 
@@ -243,19 +247,19 @@ def read_qti(data: bytes) -> list[dict]:
 
 @pytest.mark.parametrize("bank", CASES)
 def test_qti_zip_matches_the_bank(bank):
-    assert read_qti(export.qti_zip(bank)) == expected(bank)
+    assert read_qti(lms.qti_zip(bank)) == expected(bank)
 
 
 def test_qti_check_sees_markdown_damage(monkeypatch):
     # Control: without the Markdown escapes the exports go wrong, and the checks above see it.
-    monkeypatch.setattr(export, "_MD_SPECIAL", re.compile(r"((?!))"))
+    monkeypatch.setattr(lms, "_MD_SPECIAL", re.compile(r"((?!))"))
     # "![i](j)" even makes text2qti look for an image file "j" on disk, and stop.
-    with pytest.raises(export.ExportError, match='File "j" does not exist'):
-        export.qti_zip(nasty_bank())
+    with pytest.raises(lms.ExportError, match='File "j" does not exist'):
+        lms.qti_zip(nasty_bank())
     # Without it, *stars*, `code` and [links] become markup.
     bank = json.loads(json.dumps(nasty_bank()).replace("![i](j)", "image"))
     with pytest.raises(AssertionError, match="Markdown made markup"):
-        read_qti(export.qti_zip(bank))
+        read_qti(lms.qti_zip(bank))
 
 
 def test_qti_needs_no_network_and_no_programs(monkeypatch, tmp_path):
@@ -267,16 +271,16 @@ def test_qti_needs_no_network_and_no_programs(monkeypatch, tmp_path):
     monkeypatch.setattr(subprocess, "Popen", refuse)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert read_qti(export.qti_zip(BANKS["01_soviets"])) == expected(BANKS["01_soviets"])
+    assert read_qti(lms.qti_zip(BANKS["01_soviets"])) == expected(BANKS["01_soviets"])
     assert list(tmp_path.iterdir()) == [], "text2qti left files behind (config or cache)"
 
 
 def test_qti_quiz_is_titled_after_the_chapter():
-    with zipfile.ZipFile(io.BytesIO(export.qti_zip(BANKS["02_party"]))) as zf:
+    with zipfile.ZipFile(io.BytesIO(lms.qti_zip(BANKS["02_party"]))) as zf:
         meta = next(n for n in zf.namelist() if n.endswith("assessment_meta.xml"))
         root = ET.fromstring(zf.read(meta))
     title = root.find("{http://canvas.instructure.com/xsd/cccv1p0}title").text
-    assert title == export.chapter_title(BANKS["02_party"]) and title.startswith("2. The Party")
+    assert title == lms.chapter_title(BANKS["02_party"]) and title.startswith("2. The Party")
 
 
 # -- The command ---------------------------------------------------------------------------
@@ -286,13 +290,13 @@ def test_command_writes_one_file_per_chapter(fmt, tmp_path, capsys):
     out = tmp_path / "lms"
     assert cli.main(["export-quiz", "--format", fmt, str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(f"{c}{export.SUFFIX[fmt]}" for c in BANKS)
+    assert names == sorted(f"{c}{lms.SUFFIX[fmt]}" for c in BANKS)
     assert capsys.readouterr().out.split() == [str(out / n) for n in names]
     reader = {"gift": lambda p: parse_gift(p.read_text(encoding="utf-8")),
               "moodle": lambda p: read_moodle(p.read_text(encoding="utf-8")),
               "qti": lambda p: read_qti(p.read_bytes())}[fmt]
     for chapter, bank in BANKS.items():
-        assert reader(out / f"{chapter}{export.SUFFIX[fmt]}") == expected(bank)
+        assert reader(out / f"{chapter}{lms.SUFFIX[fmt]}") == expected(bank)
 
 
 @pytest.mark.parametrize("chapter", ["2", "02", "02_party", "party"])
@@ -322,8 +326,8 @@ def test_unknown_format_is_refused(tmp_path, capsys):
         cli.main(["export-quiz", "--format", "blackboard", str(tmp_path)])
     assert exc.value.code == 2
     assert "invalid choice: 'blackboard'" in capsys.readouterr().err
-    with pytest.raises(export.ExportError, match="Unknown format 'docx'"):
-        export.export("docx", tmp_path)
+    with pytest.raises(lms.ExportError, match="Unknown format 'docx'"):
+        lms.export("docx", tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -23,9 +23,9 @@ import nbformat
 import pytest
 
 import course
-from course import exercises, paths
+from course.content import exercises, paths
 from course.grading import batch
-from course.grading import grade as g
+from course.files import write_atomic
 
 COURSE = str(Path(sys.executable).parent / "course")
 EX = exercises.get("01_soviets")
@@ -268,10 +268,10 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError):
-        g._write_atomic(tmp_path / "gradebook.csv", "student\n")
+        write_atomic(tmp_path / "gradebook.csv", "student\n")
     assert not list(tmp_path.iterdir())
     monkeypatch.undo()
-    g._write_atomic(tmp_path / "gradebook.csv", "lone \udcff surrogate\n")  # escaped, kept
+    write_atomic(tmp_path / "gradebook.csv", "lone \udcff surrogate\n")  # escaped, kept
     assert (tmp_path / "gradebook.csv").read_text(encoding="utf-8") == "lone \\udcff surrogate\n"
     assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
 

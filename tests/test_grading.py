@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import exercises
+from course.content import exercises
 from course.grading import answers as ans
 from course.grading.check import Checks
 

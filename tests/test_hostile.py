@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import exercises, paths
+from course.content import exercises, paths
 from course.grading.grade import Limits, grade, write_reports
 
 EX = exercises.get("01_soviets")

@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 
 import pytest
 
-from course import exercises, questions, seeds
+from course.content import exercises, questions, seeds
 
 CHAPTERS = seeds.chapters()
 

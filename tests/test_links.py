@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course import banks, links, paths, publish, seeds
+from course.content import banks, paths, seeds
+
+from course.publishing import addresses, edition
 
 BIN = Path(sys.executable).parent
 BIB_LINK = re.compile(r'href="[^"]*bibliography\.html#([^"]+)"')
@@ -40,13 +42,13 @@ def rename_id(page: Path, old: str, new: str) -> None:
 # ---------------------------------------------------------------- the real site and its record
 
 def test_every_recorded_address_leads_somewhere_and_every_address_is_recorded(student_site):
-    lost, new = links.check(student_site, links.read_recorded(), links.load_redirects())
+    lost, new = addresses.check(student_site, addresses.read_recorded(), addresses.load_redirects())
     assert not lost, f"lost without a redirect (add them to links/redirects.yml): {lost[:10]}"
     assert not new, f"not recorded yet (run make addresses): {new[:10]}"
 
 
 def test_the_record_holds_every_chapter_paragraph_quiz_item_and_cited_work():
-    recorded = links.read_recorded()
+    recorded = addresses.read_recorded()
     for slug, seed in seeds.chapters():
         for page in (slug, f"{slug}_notebook", f"{slug}_exercise"):
             assert f"chapters/{page}.html" in recorded
@@ -79,8 +81,8 @@ def test_bibliography_entries_are_addressed_by_key_not_by_a_shifting_number(stud
 
 
 def test_footer_names_the_edition_on_every_page(student_site):
-    version = publish.project_version()
-    pages = links.pages(student_site)
+    version = edition.project_version()
+    pages = addresses.pages(student_site)
     assert len(pages) > 25
     for page in pages:
         html = (student_site / page).read_text(encoding="utf-8")
@@ -101,47 +103,47 @@ def test_the_repository_address_is_written_once_and_fills_the_footer(student_sit
 # ---------------------------------------------------------------- positive controls on a copy
 
 def test_a_renamed_anchor_fails_the_check_until_it_has_a_redirect(site):
-    recorded, address = links.read_recorded(), "chapters/01_soviets.html#s000-p12"
+    recorded, address = addresses.read_recorded(), "chapters/01_soviets.html#s000-p12"
     rename_id(site / "chapters" / "01_soviets.html", "s000-p12", "s000-p12-new")
-    lost, _ = links.check(site, recorded, {})
+    lost, _ = addresses.check(site, recorded, {})
     assert lost == [address]
     redirects = {address: "chapters/01_soviets.html#s000-p12-new"}
-    assert links.check(site, recorded, redirects)[0] == [address]  # written but not carried out
-    assert links.emit(site, redirects) == []
-    assert links.check(site, recorded, redirects)[0] == []
+    assert addresses.check(site, recorded, redirects)[0] == [address]  # written but not carried out
+    assert addresses.emit(site, redirects) == []
+    assert addresses.check(site, recorded, redirects)[0] == []
     html = (site / "chapters" / "01_soviets.html").read_text(encoding="utf-8")
     assert '<span id="s000-p12" class="course-moved-anchor"></span><p class="seed-para" id="s000-p12-new"' in html
-    assert links.emit(site, redirects) == []  # a second build does not add a second alias
+    assert addresses.emit(site, redirects) == []  # a second build does not add a second alias
     assert (site / "chapters" / "01_soviets.html").read_text(encoding="utf-8") == html
 
 
 def test_a_moved_page_fails_the_check_until_it_has_a_forwarding_page(site):
-    recorded = links.read_recorded()
+    recorded = addresses.read_recorded()
     (site / "chapters" / "03_drive_out.html").rename(site / "chapters" / "03_out.html")
-    lost, new = links.check(site, recorded, {})
+    lost, new = addresses.check(site, recorded, {})
     assert "chapters/03_drive_out.html" in lost and "chapters/03_drive_out.html#s002-p1" in lost
     assert "chapters/03_out.html" in new
     redirects = {"chapters/03_drive_out.html": "chapters/03_out.html"}
-    assert links.emit(site, redirects) == []
-    assert links.check(site, recorded, redirects)[0] == []
+    assert addresses.emit(site, redirects) == []
+    assert addresses.check(site, recorded, redirects)[0] == []
     stub = (site / "chapters" / "03_drive_out.html").read_text(encoding="utf-8")
     assert '<meta http-equiv="refresh" content="0; url=03_out.html">' in stub
     assert '"03_out.html"+location.hash' in stub
 
 
 def test_an_anchor_moved_to_another_page_is_forwarded(site):
-    recorded, address = links.read_recorded(), "chapters/02_party.html#s001-p3"
+    recorded, address = addresses.read_recorded(), "chapters/02_party.html#s001-p3"
     rename_id(site / "chapters" / "02_party.html", "s001-p3", "gone")
-    assert links.check(site, recorded, {})[0] == [address]
+    assert addresses.check(site, recorded, {})[0] == [address]
     redirects = {address: "chapters/01_soviets.html#s000-p3"}
-    assert links.emit(site, redirects) == []
-    assert links.check(site, recorded, redirects)[0] == []
+    assert addresses.emit(site, redirects) == []
+    assert addresses.check(site, recorded, redirects)[0] == []
     html = (site / "chapters" / "02_party.html").read_text(encoding="utf-8")
     assert '{"s001-p3": "01_soviets.html#s000-p3"}' in html
 
 
 def test_redirects_that_cannot_work_are_reported(site):
-    problems = links.emit(site, {"old.html": "nowhere.html",
+    problems = addresses.emit(site, {"old.html": "nowhere.html",
                                  "index.html": "syllabus.html",
                                  "chapters/01_soviets.html#s000-p1": "chapters/01_soviets.html#s000-p2",
                                  "missing.html#x": "index.html"})
@@ -163,12 +165,12 @@ def test_redirects_that_cannot_work_are_reported(site):
 def test_a_wrong_redirects_file_is_a_clear_error(tmp_path, text, message):
     path = tmp_path / "redirects.yml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(links.RedirectError, match=re.escape(message)):
-        links.load_redirects(path)
+    with pytest.raises(addresses.RedirectError, match=re.escape(message)):
+        addresses.load_redirects(path)
 
 
 def test_the_real_redirects_file_is_valid():
-    assert links.load_redirects() == {} or all(links.ADDRESS.match(k) for k in links.load_redirects())
+    assert addresses.load_redirects() == {} or all(addresses.ADDRESS.match(k) for k in addresses.load_redirects())
 
 
 # ---------------------------------------------------------------- the command
@@ -181,20 +183,20 @@ def addresses_cmd(root: Path, site: Path, *extra: str) -> subprocess.CompletedPr
 def test_addresses_command_checks_and_refreshes_the_record(site, tmp_path):
     root = tmp_path / "root"
     (root / "links").mkdir(parents=True)
-    recorded = links.read_recorded()
-    links.write_recorded({a for a in recorded if "02_party" not in a}, root / "links" / "addresses.txt")
+    recorded = addresses.read_recorded()
+    addresses.write_recorded({a for a in recorded if "02_party" not in a}, root / "links" / "addresses.txt")
     proc = addresses_cmd(root, site)
     assert proc.returncode == 1 and "not recorded yet" in proc.stderr and "make addresses" in proc.stderr
     proc = addresses_cmd(root, site, "--update")
     assert proc.returncode == 0, proc.stderr
-    assert links.read_recorded(root / "links" / "addresses.txt") == recorded
+    assert addresses.read_recorded(root / "links" / "addresses.txt") == recorded
     assert addresses_cmd(root, site).returncode == 0
 
     rename_id(site / "chapters" / "02_party.html", "s001-p3", "gone")
     proc = addresses_cmd(root, site, "--update")
     assert proc.returncode == 1 and "chapters/02_party.html#s001-p3" in proc.stderr
     assert "links/redirects.yml" in proc.stderr and "Traceback" not in proc.stderr
-    assert links.read_recorded(root / "links" / "addresses.txt") == recorded  # nothing lost
+    assert addresses.read_recorded(root / "links" / "addresses.txt") == recorded  # nothing lost
 
     assert addresses_cmd(root, tmp_path / "nothing").returncode == 2
     (root / "links" / "redirects.yml").write_text("- not a mapping\n", encoding="utf-8")
@@ -207,7 +209,7 @@ def test_addresses_command_checks_and_refreshes_the_record(site, tmp_path):
 def small_book(root: Path, redirects: str) -> Path:
     (root / "links").mkdir(parents=True)
     (root / "_config.yml").write_text(
-        "title: Small\nexecute:\n  execute_notebooks: 'off'\nsphinx:\n  extra_extensions: [course.sphinx_publish]\n",
+        "title: Small\nexecute:\n  execute_notebooks: 'off'\nsphinx:\n  extra_extensions: [course.book]\n",
         encoding="utf-8")
     (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: a\n", encoding="utf-8")
     (root / "index.md").write_text("# Home\n\nSee [A](a.md).\n", encoding="utf-8")
@@ -229,7 +231,7 @@ def test_the_build_writes_forwarding_pages_aliases_and_the_edition(tmp_path):
     assert 'content="0; url=a.html"' in (out / "old.html").read_text(encoding="utf-8")
     a = (out / "a.html").read_text(encoding="utf-8")
     assert '<span id="old-name" class="course-moved-anchor"></span><section id="new-name">' in a
-    assert f"Edition {publish.project_version()}" in a
+    assert f"Edition {edition.project_version()}" in a
     proc = jb_build(root)  # a second, incremental build leaves one alias
     assert proc.returncode == 0 and (out / "a.html").read_text(encoding="utf-8").count('id="old-name"') == 1
 
@@ -270,7 +272,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def test_forwarding_works_in_a_browser(site, browser, serve):
     (site / "chapters" / "03_drive_out.html").rename(site / "chapters" / "03_out.html")
     rename_id(site / "chapters" / "02_party.html", "s001-p3", "gone")
-    assert links.emit(site, {"chapters/03_drive_out.html": "chapters/03_out.html",
+    assert addresses.emit(site, {"chapters/03_drive_out.html": "chapters/03_out.html",
                              "chapters/02_party.html#s001-p3": "chapters/01_soviets.html#s000-p3"}) == []
     base = serve(site)
     context = browser.new_context()

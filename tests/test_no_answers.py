@@ -24,7 +24,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from course import anywhere, exercises, paths
+from course.notebook import setup_cell
+
+from course.content import exercises, paths
 from course.grading import answers as ans
 from course.grading import formative, runner
 
@@ -42,7 +44,7 @@ def solve(ex) -> dict:
     (they need a Jupyter kernel)."""
     namespace = {}
     for cell in ex.notebook().cells:
-        if (cell.cell_type != "code" or anywhere.SETUP_MARK in cell.source
+        if (cell.cell_type != "code" or setup_cell.SETUP_MARK in cell.source
                 or cell.source.lstrip().startswith("check(")):
             continue
         exec(compile(cell.source, str(ex.source), "exec"), namespace)
@@ -147,7 +149,7 @@ CHAPTER_VALUES = {
 @pytest.mark.parametrize("chapter", sorted(CHAPTER_VALUES))
 def test_chapter_check_digests_are_the_solutions(chapter, solutions):
     values = CHAPTER_VALUES[chapter](solutions[chapter])
-    path = ROOT / "course" / "checks" / f"ch{chapter}.py"
+    path = ROOT / "exercises" / chapter / "checks.py"
     assert digests_in(path)
     assert recompute(path, f"ch{chapter}", values, only=list(values)) == []
 
@@ -210,12 +212,12 @@ def test_course_grade_runs_the_hidden_tests(tmp_path):
         nbformat.write(ex.student_notebook(), tmp_path / f"{ex.id}-blank.ipynb")
         solved.append(tmp_path / f"{ex.id}-solution.ipynb")
         blank.append(tmp_path / f"{ex.id}-blank.ipynb")
-    for notebooks, code in ((solved, 0), (blank, 1)):
-        proc = subprocess.run([COURSE, "grade", *map(str, notebooks), "--hidden-tests",
+    for batch, code in ((solved, 0), (blank, 1)):
+        proc = subprocess.run([COURSE, "grade", *map(str, batch), "--hidden-tests",
                                "instructor/hidden-tests"], cwd=ROOT, capture_output=True, text=True,
                               timeout=600)
         assert proc.returncode == code and "Traceback" not in proc.stdout + proc.stderr, proc.stderr
-        for nb, ex in zip(notebooks, EXERCISES):
+        for nb, ex in zip(batch, EXERCISES):
             report = json.loads(nb.with_suffix(".report.json").read_text(encoding="utf-8"))
             hidden = [t for t in report["tests"] if t.get("hidden")]
             assert len(hidden) == len(check_functions(HIDDEN / ex.id / "tests.py")), report
@@ -398,7 +400,7 @@ def notebook_text(nb) -> str:
     """A student notebook's cells, without the course-setup cell (generated, the same in every
     notebook: package versions and pip's options, no answer) and the questions' own numbers
     ("**Question 2 (`name`).**")."""
-    text = "\n".join(c.source for c in nb.cells if anywhere.SETUP_MARK not in c.source)
+    text = "\n".join(c.source for c in nb.cells if setup_cell.SETUP_MARK not in c.source)
     return re.sub(r"\*\*Question \d+ \(", "(", text)
 
 

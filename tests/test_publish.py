@@ -21,13 +21,14 @@ import yaml
 from bs4 import BeautifulSoup
 
 import conftest
-from course import exercises, export, links, paths, publish
+from course.content import exercises, paths
+from course.publishing import edition, lms
 from test_release import VALIDATOR, hidden_test_leaks
 
 ROOT = paths.ROOT
 WORKFLOW = ROOT / ".github" / "workflows" / "deploy-book.yml"
 COURSE = str(Path(sys.executable).parent / "course")
-VERSION = publish.project_version()
+VERSION = edition.project_version()
 
 
 def steps() -> list[dict]:
@@ -64,7 +65,7 @@ def test_deploy_workflow_triggers_permissions_cache_and_failure_reports():
     used = [s["uses"] for s in steps() if "uses" in s]
     assert all(u.split("@")[1].startswith("v") for u in used), used  # pinned releases
     setup = next(s for s in steps() if s.get("uses", "").startswith("actions/setup-python"))
-    assert setup["with"]["cache"] == "pip" and setup["with"]["python-version"] == "3.11"
+    assert setup["with"]["cache"] == "pip" and setup["with"]["python-version-file"] == "pyproject.toml"
     upload = next(s for s in steps() if s.get("uses", "").startswith("actions/upload-artifact"))
     assert upload["if"] == "failure()" and "_build/html/reports/" in upload["with"]["path"]
     names = [s.get("run") for s in steps()]
@@ -88,7 +89,7 @@ def test_the_build_step_is_the_readmes_command_and_the_tests_build(monkeypatch):
                         subprocess.CompletedProcess(cmd, 0, "", ""))
     monkeypatch.setattr(subprocess, "call", lambda cmd, **kw: seen.append(cmd) or 0)
     conftest.build_book(Path("/out"))
-    publish.build_student(Path("/out"))
+    edition.build_student(Path("/out"))
     for cmd in seen:
         assert Path(cmd[0]).name == "jupyter-book" and cmd[1] == "build"
         rest = cmd[2:]
@@ -177,19 +178,19 @@ def test_publish_steps_refuse_a_student_site_with_one_instructor_page(student_si
 # ---------------------------------------------------------------- the changelog
 
 def test_changelog_has_an_entry_for_the_current_version():
-    entry = publish.changelog_entry(VERSION)
+    entry = edition.changelog_entry(VERSION)
     assert entry and "quiz" in entry.lower()
-    assert publish.changelog_entry("99.0.0") is None
-    assert publish.changelog_entry(VERSION[:-1] if len(VERSION) > 3 else "0") is None  # no prefix match
+    assert edition.changelog_entry("99.0.0") is None
+    assert edition.changelog_entry(VERSION[:-1] if len(VERSION) > 3 else "0") is None  # no prefix match
 
 
 def test_changelog_counts_agree_with_the_quiz_banks():
     """The first edition's entry counts the items per chapter by hand: hold it to the banks."""
     import re
 
-    from course import banks
+    from course.content import banks
 
-    entry = publish.changelog_entry("0.1.0")
+    entry = edition.changelog_entry("0.1.0")
     counts = [len(b["items"]) for _, b in sorted(banks.all_banks().items())]
     rows = [int(m) for m in re.findall(r"^\| \d \| (\d+) \|", entry, re.M)]
     assert rows == counts, "the 0.1.0 table of quiz items no longer matches quizzes/*.yml"
@@ -234,8 +235,8 @@ def clean_repo(tmp_path) -> Path:
 
 
 def refused(root: Path, version: str, match: str) -> None:
-    with pytest.raises(publish.EditionError, match=match):
-        publish.release_edition(version, root=root)
+    with pytest.raises(edition.EditionError, match=match):
+        edition.release_edition(version, root=root)
     assert not (root / "dist").exists() or not any((root / "dist").iterdir())
 
 
@@ -266,8 +267,8 @@ def test_refuses_a_version_already_tagged_elsewhere_and_an_edition_already_cut(c
     refused(clean_repo, VERSION, f"The tag v{VERSION} already names commit")
     git(clean_repo, "tag", "-d", f"v{VERSION}")
     (clean_repo / "dist" / VERSION).mkdir(parents=True)
-    with pytest.raises(publish.EditionError, match="has been cut"):
-        publish.release_edition(VERSION, root=clean_repo)
+    with pytest.raises(edition.EditionError, match="has been cut"):
+        edition.release_edition(VERSION, root=clean_repo)
 
 
 def test_refuses_an_edition_without_hidden_tests_for_every_exercise(clean_repo):
@@ -299,8 +300,8 @@ def use_built_sites(monkeypatch, student: Path, instructor: Path):
             shutil.copytree(site, out / "_build" / "html")
             return out / "_build" / "html"
         return build
-    monkeypatch.setattr(publish, "build_student", copy_of(student))
-    monkeypatch.setattr(publish, "build_instructor", copy_of(instructor))
+    monkeypatch.setattr(edition, "build_student", copy_of(student))
+    monkeypatch.setattr(edition, "build_instructor", copy_of(instructor))
 
 
 def text_of(zf: zipfile.ZipFile, name: str) -> str:
@@ -317,7 +318,7 @@ def names(archive: Path) -> list[str]:
 def check_edition(dist: Path, version: str, commit_time: int | None = None) -> None:
     out = dist / version
     name = "course"
-    expected = [f"{name}-{version}-{part}.zip" for part in publish.PARTS]
+    expected = [f"{name}-{version}-{part}.zip" for part in edition.PARTS]
     assert sorted(p.name for p in out.iterdir()) == sorted([*expected, "SHA256SUMS"])
     sums = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
     assert sums.returncode == 0 and sums.stdout.count(": OK") == len(expected), sums.stdout
@@ -338,7 +339,7 @@ def check_edition(dist: Path, version: str, commit_time: int | None = None) -> N
         for ex in exercises.all_exercises():  # the teacher's part carries the hidden tests
             shipped = zf.read(f"{name}-{version}-instructor-edition/hidden-tests/{ex.id}/tests.py")
             assert shipped == (paths.INSTRUCTOR / "hidden-tests" / ex.id / "tests.py").read_bytes()
-    for part in publish.PARTS:  # and no other part holds them, by name or by content
+    for part in edition.PARTS:  # and no other part holds them, by name or by content
         if part != "instructor-edition":
             with zipfile.ZipFile(out / f"{name}-{version}-{part}.zip") as zf:
                 assert not [n for n in zf.namelist() if "hidden-tests" in n], part
@@ -348,12 +349,12 @@ def check_edition(dist: Path, version: str, commit_time: int | None = None) -> N
     assert not [n for n in repo if n.endswith("exercise.md") or "/instructor/" in n]
     for fmt in ("qti", "moodle", "gift"):
         files = names(out / f"{name}-{version}-quizzes-{fmt}.zip")
-        assert len(files) == 5 and all(f.endswith(export.SUFFIX[fmt]) for f in files), files
+        assert len(files) == 5 and all(f.endswith(lms.SUFFIX[fmt]) for f in files), files
 
 
 def test_cuts_an_edition_with_checksums(clean_repo, student_site, instructor_site, monkeypatch):
     use_built_sites(monkeypatch, student_site, instructor_site)
-    written = publish.release_edition(VERSION, root=clean_repo)
+    written = edition.release_edition(VERSION, root=clean_repo)
     dist = clean_repo / "dist"
     assert [p.name for p in dist.iterdir()] == [VERSION]  # no staging folder left
     assert written[-1].name == "SHA256SUMS" and all(p.is_file() for p in written)

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course import seeds
-from course.sphinxext import chapter_outline
+from course.content import seeds
+from course.content.chapters import outline as chapter_outline
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = ROOT / "course" / "schemas"
+SCHEMAS = ROOT / "course" / "content" / "schemas"
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -21,7 +21,7 @@ import nbformat
 import pytest
 import yaml
 
-from course import exercises, paths
+from course.content import exercises, paths
 from test_anywhere import course_wheel  # noqa: F401  (a fixture: the course package built as a wheel)
 
 ROOT = paths.ROOT

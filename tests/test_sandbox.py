@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import exercises, paths
+from course.content import exercises, paths
 from course.grading import batch, sandbox
 from course.grading.grade import Limits, grade, write_reports
 

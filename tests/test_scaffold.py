@@ -20,9 +20,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course import banks, scaffold, seeds
-from course.scaffold import TEMPLATE_SECTIONS
-from course.sphinxext import chapter_outline
+from course.content import banks, seeds
+
+from course.authoring import scaffold
+from course.authoring.scaffold import TEMPLATE_SECTIONS
+from course.content.chapters import outline as chapter_outline
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

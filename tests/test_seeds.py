@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course import seeds
+from course.content import seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "seeds"

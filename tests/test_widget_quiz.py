@@ -3,7 +3,7 @@
 import nbformat
 from nbclient import NotebookClient
 
-from course.quiz import quiz
+from course.notebook.widget import quiz
 
 
 def test_display_bundle_carries_the_widget_and_the_static_view():

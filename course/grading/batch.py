@@ -44,8 +44,9 @@ from pathlib import Path
 
 import course
 
-from .. import exercises as exlib
-from . import grade as g
+from course.content import exercises as exlib
+from course.files import write_atomic
+from course.grading import grade as g
 
 
 def shown(name: str) -> str:
@@ -240,8 +241,8 @@ def grade_one(job: Job, out: Path, limits: g.Limits, hidden_tests: Path | None, 
     report = {"student": job.student, "sha256": digest, **result.as_dict(), "notebook": job.name,
               "tests_key": keys.get(result.exercise, "")}
     json_path, md_path = _report_paths(out, job)
-    g._write_atomic(json_path, json.dumps(report, ensure_ascii=False, indent=1))
-    g._write_atomic(md_path, f"Student: **{job.student}**\n\n" + result.markdown())
+    write_atomic(json_path, json.dumps(report, ensure_ascii=False, indent=1))
+    write_atomic(md_path, f"Student: **{job.student}**\n\n" + result.markdown())
     return report, False
 
 
@@ -332,5 +333,5 @@ def grade_all(submissions: Path, out: Path, *, workers: int | None = None, force
             progress.step(report, skipped)
     finally:  # stopped (Ctrl-C): the notebooks not yet started are not started
         pool.shutdown(wait=True, cancel_futures=True)
-    g._write_atomic(out / "gradebook.csv", gradebook(reports))
+    write_atomic(out / "gradebook.csv", gradebook(reports))
     return reports

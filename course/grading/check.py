@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .. import paths
-from . import answers as ans
-from . import runner
+from course.content import paths
+from course.grading import answers as ans
+from course.grading import runner
 
 
 class Checks:
@@ -22,8 +22,9 @@ class Checks:
 
     @classmethod
     def chapter(cls, chapter: str) -> "Checks":
-        """The answer checks of a chapter notebook's data exercise."""
-        return cls(Path(__file__).resolve().parent.parent / "checks" / f"ch{chapter}.py")
+        """The answer checks of a chapter notebook's data exercises, kept with the chapter's
+        exercise (``exercises/<chapter>/checks.py``)."""
+        return cls(paths.EXERCISES / chapter / "checks.py")
 
     @classmethod
     def exercise(cls, exercise: str) -> "Checks":

@@ -164,7 +164,7 @@ def _describe(exc: BaseException) -> list[str]:
 
 def work(cells: list[str], names: list[str], out: int) -> None:
     """Run in the forked worker; never returns. Messages are JSON lines on ``out``."""
-    from . import answers
+    from course.grading import answers
 
     me, dumps, write, exit_ = os.getpid(), json.dumps, os.write, os._exit
 
@@ -279,7 +279,7 @@ def _problem(cells, number, error, timed_out, cell_timeout) -> dict:
     """One entry of the report's problems. What the worker sent is used only if it is text,
     and lone surrogates (in the error or the cell's code) are written out, so that the report
     can be written whatever the notebook raised."""
-    from .answers import printable
+    from course.grading.answers import printable
 
     ename, evalue = (printable(x) if isinstance(x, str) else ""
                      for x in (list(error) + ["", ""])[:2])

@@ -22,10 +22,11 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
-from .. import exercises as exlib
-from .. import paths
-from . import sandbox
+from course import __version__
+from course.content import exercises as exlib
+from course.content import paths
+from course.files import write_atomic
+from course.grading import sandbox
 
 
 class CouldNotGrade(Exception):
@@ -85,20 +86,6 @@ class Result:
             for p in self.problems:
                 lines.append(f"- code cell {p['cell']} (`{p['code']}`): {p['error']}: {p['message']}")
         return "\n".join(lines) + "\n"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write the whole file or nothing, and leave no temporary file behind either way. Text that
-    is not valid UTF-8 (a lone surrogate from an answer) is written escaped, never lost."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8", "backslashreplace"))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 MAX_NOTEBOOK_MB = 20  # far above any honest notebook here (the largest solution is < 1 MB)
@@ -557,6 +544,6 @@ def summary(results: list[Result]) -> str:
 def write_reports(result: Result, out_dir: Path) -> tuple[Path, Path]:
     stem = Path(result.notebook).stem
     j, m = out_dir / f"{stem}.report.json", out_dir / f"{stem}.report.md"
-    _write_atomic(j, json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
-    _write_atomic(m, result.markdown())
+    write_atomic(j, json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    write_atomic(m, result.markdown())
     return j, m

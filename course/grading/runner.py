@@ -26,7 +26,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import answers as ans
+from course.grading import answers as ans
 
 
 class Answers(dict):

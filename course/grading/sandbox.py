@@ -44,7 +44,7 @@ import sys
 import sysconfig
 import tempfile
 
-from .. import paths
+from course.content import paths
 
 # The folder that holds the ``course`` package (a repository, or a released student copy).
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -1,0 +1,104 @@
+"""The book's Sphinx extension (``course.book`` in ``_config.yml``): one ``setup()`` that wires
+the parts together.
+
+- ``directives/``: content rendered from the course's data (readings, reference pages,
+  exercises, instructor-only keys);
+- ``assets``: what pages load; ``a11y``: fixes to the theme's markup; ``launch``: the notebook
+  buttons and the published notebooks; ``edition``: the footer's edition, the edition mark and
+  the redirects.
+
+It reads content through ``course.content`` and never writes to the source tree except the
+exercise downloads under ``_build/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from docutils import nodes
+from sphinx.errors import ExtensionError
+
+from course import project
+from course.book import a11y, assets, edition, launch
+from course.book.directives import exercise, instructor, reading, reference
+from course.content import banks, paths, seeds
+
+
+def _data_fingerprint() -> str:
+    """One hash over every data file pages are rendered from (seeds, datasets, banks, answers,
+    exercises): when any of them changes, every page is re-read, since ¶ links, glossary entries
+    and keys can appear on any page."""
+    h = hashlib.sha256()
+    for folder in (paths.SEEDS, paths.DATA, paths.QUIZZES, paths.INSTRUCTOR / "answers", paths.EXERCISES):
+        for f in sorted(folder.rglob("*")):
+            if f.is_file() and f.suffix in {".txt", ".yml", ".csv", ".md", ".py"}:
+                h.update(str(f.relative_to(paths.ROOT)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def on_get_outdated(app, env, added, changed, removed):
+    fingerprint = _data_fingerprint()
+    stale = getattr(env, "course_data_fingerprint", None) != fingerprint
+    env.course_data_fingerprint = fingerprint
+    return list(env.found_docs) if stale else []
+
+
+def on_config_inited(app, config):
+    assets.add_static_paths(app, config)
+    if config.course_edition != "instructor":
+        config.exclude_patterns.append("instructor/**")
+    # Facts pages quote, each from its one source: {{ python_min }} in any page.
+    config.myst_substitutions = {**getattr(config, "myst_substitutions", {}),
+                                 "python_min": project.python_min()}
+
+
+def on_builder_inited(app):
+    # A long-running autobuild re-reads the seeds and banks at every build.
+    seeds.clear_caches()
+    banks.clear_caches()
+    try:
+        banks.all_banks()
+    except banks.BankError as exc:
+        raise ExtensionError(str(exc)) from None
+    launch.find_notebook_pages(app)
+    app.add_css_file("course.css")
+
+
+def setup(app):
+    app.add_config_value("course_edition", "student", "env")
+    app.add_config_value("course_redirects", "links/redirects.yml", "html")
+    app.add_directive("reading", reading.Reading)
+    app.add_directive("timeline", reference.Timeline)
+    app.add_directive("course-glossary", reference.CourseGlossary)
+    app.add_directive("syllabus", reference.Syllabus)
+    app.add_directive("people", reference.People)
+    app.add_directive("emendations", reference.Emendations)
+    app.add_directive("quiz-key", instructor.QuizKey)
+    app.add_directive("model-answers", instructor.ModelAnswers)
+    app.add_directive("exercise-notebook", exercise.ExerciseNotebook)
+    app.add_directive("course-offline-commands", exercise.OfflineCommands)
+    app.connect("config-inited", on_config_inited)
+    app.connect("builder-inited", on_builder_inited)
+    app.connect("builder-inited", edition.check_redirects)
+    app.connect("env-get-outdated", on_get_outdated)
+    app.connect("env-purge-doc", reading.purge_readings)
+    app.connect("env-merge-info", reading.merge_readings)
+    app.connect("env-check-consistency", reading.check_readings)
+    app.connect("html-page-context", assets.on_page_context)
+    app.connect("html-page-context", edition.stamp_edition)
+    app.connect("html-page-context", edition.mark_edition)
+    # Before myst-nb's handler (priority 500), which turns the page's js_files into <script>s.
+    app.connect("html-page-context", assets.drop_widget_state, priority=400)
+    # After the theme's handler (priority 500), which puts generate_toctree_html in the context.
+    app.connect("html-page-context", a11y.on_page_context_nav, priority=900)
+    # After the theme's handlers (priority 501), which make the launch and download buttons.
+    app.connect("html-page-context", launch.notebook_buttons, priority=600)
+    app.connect("doctree-read", assets.strip_inline_quiz_assets)
+    app.connect("build-finished", launch.publish_notebooks)
+    app.connect("build-finished", edition.emit_redirects)
+    app.add_node(nodes.citation, override=True, html=(a11y.visit_citation, a11y.depart_citation))
+    from myst_nb.sphinx_ import HideCodeCellNode
+
+    app.add_node(HideCodeCellNode, override=True, html=a11y.hidden_cell_visitors())
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,1 @@
+"""The course's directives, one module per kind of content they render."""

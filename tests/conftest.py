@@ -5,33 +5,19 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
-import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
+from helpers import BIN, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, run
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def run(cmd, **kw):
-    """Run a command; on failure show its output in the assertion message."""
-    proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    return proc
-
-
-def build_book(out: Path, *extra: str) -> Path:
-    proc = run([str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(out),
-                "-W", "-n", "--keep-going", *extra])
-    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-    return out / "_build" / "html"
-
+# ---------------------------------------------------------------- the grader
 
 @pytest.fixture(autouse=True)
 def fresh_grader(monkeypatch):
@@ -49,34 +35,87 @@ def mode(request, monkeypatch):
     return request.param
 
 
+# ---------------------------------------------------------------- what the course ships
+
+@pytest.fixture(scope="session")
+def student_repository(tmp_path_factory) -> Path:
+    """`course release --to`: the student repository, written once. Read it; copy it to change it."""
+    out = tmp_path_factory.mktemp("student-repository")
+    run([BIN / "course", "release", "--to", out])
+    return out
+
+
+@pytest.fixture(scope="session")
+def course_wheel(tmp_path_factory) -> Path:
+    """The course package as a wheel, built offline (the build backend comes from the wheelhouse)."""
+    from course import project
+
+    assert list(WHEELHOUSE.glob("hatchling-*.whl")), (
+        f"{WHEELHOUSE} is empty: run `make wheelhouse` (make test does) to download the pinned wheels")
+    out = tmp_path_factory.mktemp("wheel")
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index", "--find-links",
+         WHEELHOUSE, "--wheel-dir", out, ROOT], env=offline_env(out))
+    (wheel,) = out.glob(f"course-{project.version()}-*.whl")
+    return wheel
+
+
+# ---------------------------------------------------------------- the real book, built once
+
 @pytest.fixture(scope="session")
 def student_site(tmp_path_factory) -> Path:
+    """The student site, built by jupyter-book as `make book` builds it, every notebook executed."""
     return build_book(tmp_path_factory.mktemp("student"))
 
 
 @pytest.fixture(scope="session")
 def instructor_site(tmp_path_factory) -> Path:
+    """`course build-instructor`."""
     out = tmp_path_factory.mktemp("instructor")
-    proc = run([str(BIN / "course"), "build-instructor", "--out", str(out)])
-    assert proc.returncode == 0, f"instructor build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    run([BIN / "course", "build-instructor", "--out", out])
     return out / "_build" / "html"
 
+
+# ---------------------------------------------------------------- serving and browsing
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
 
-@pytest.fixture(scope="session")
-def served_site(student_site):
-    """The student site on 127.0.0.1 (a random free port); yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(student_site))
+def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``folder`` on 127.0.0.1 (a random free port) in a thread; the server and its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def _stop(server) -> None:
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served_site(student_site):
+    """The student site on 127.0.0.1; yields its base URL."""
+    server, url = _serve(student_site)
+    yield url
+    _stop(server)
+
+
+@pytest.fixture()
+def serve():
+    """``serve(folder)`` -> the base URL of ``folder`` served on 127.0.0.1 for this test."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        server, url = _serve(folder)
+        servers.append(server)
+        return url
+
+    yield start
+    for server in servers:
+        _stop(server)
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +157,4 @@ def page(browser, served_site):
 @pytest.fixture()
 def repo_copy(tmp_path) -> Path:
     """A copy of the repository's course files, for tests that break things on purpose."""
-    dest = tmp_path / "repo"
-    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__",
-                                                              ".pytest_cache", ".wheelhouse"))
-    return dest
+    return copy_repo(tmp_path / "repo")

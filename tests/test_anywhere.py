@@ -6,7 +6,8 @@ its setup cell installs the course package from a wheel built from this reposito
 (``COURSE_WHEEL``, ``pip --no-index``). It runs again from another working folder. Nothing
 reaches the internet: pip gets no index, and a dead proxy catches any attempt.
 
-The wheels come from ``.wheelhouse/`` (``make wheelhouse``, which ``make test`` runs first).
+The wheels come from ``.wheelhouse/`` (``make wheelhouse``, which ``make test`` runs first); the
+course wheel is built once per run (``course_wheel`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -27,26 +27,19 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from helpers import WHEELHOUSE, offline_env, run
 
 from course import project
+from course.content import exercises, paths
 from course.notebook import setup_cell
+from course.notebook.widget import quiz
 from course.publishing import addresses, notebooks
 
-from course.content import exercises, paths
-from course.notebook.widget import quiz
-
 ROOT = Path(__file__).resolve().parent.parent
-WHEELHOUSE = ROOT / ".wheelhouse"
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 VERSION = PROJECT["project"]["version"]
 NAMES = [notebooks.notebook_name(p) for p in notebooks.notebook_pages()] + [
     f"{ex.id}_exercise.ipynb" for ex in exercises.all_exercises()]
-
-
-def run(cmd, **kw):
-    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kw)
-    assert proc.returncode == 0, f"{' '.join(map(str, cmd))}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    return proc
 
 
 def setup_outputs(nb) -> str:
@@ -261,27 +254,6 @@ def test_in_colab_the_quiz_offers_only_its_html_view(monkeypatch):
 
 
 # ---------------------------------------------------------------- a fresh environment, offline
-
-@pytest.fixture(scope="module")
-def course_wheel(tmp_path_factory) -> Path:
-    """The course package as a wheel, built offline (the build backend comes from the wheelhouse)."""
-    assert list(WHEELHOUSE.glob("hatchling-*.whl")), (
-        f"{WHEELHOUSE} is empty: run `make wheelhouse` (make test does) to download the pinned wheels")
-    out = tmp_path_factory.mktemp("wheel")
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index", "--find-links",
-         WHEELHOUSE, "--wheel-dir", out, ROOT], env=offline_env(out))
-    (wheel,) = out.glob(f"course-{VERSION}-*.whl")
-    return wheel
-
-
-def offline_env(home: Path, **extra) -> dict:
-    """A bare environment: no index, no pip configuration, and a dead proxy for anything else."""
-    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "PYTHONNOUSERSITE": "1",
-            "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_RETRIES": "0",
-            "PIP_DISABLE_PIP_VERSION_CHECK": "1", "http_proxy": "http://127.0.0.1:9",
-            "https_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
-            "HTTPS_PROXY": "http://127.0.0.1:9", "no_proxy": "", **extra}
-
 
 class Fresh:
     """A virtualenv with the notebook requirements only, and a Jupyter kernel that runs in it."""

@@ -7,19 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from helpers import instructor_only_texts, leaks, norm, soup
 
-from course.content import banks, exercises, questions, seeds
 from course.authoring.scaffold import TEMPLATE_SECTIONS
+from course.content import banks, seeds
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def norm(text: str) -> str:
-    return " ".join(text.replace("’", "'").split())
 
 
 def sentences(text: str) -> list[str]:
@@ -131,53 +124,6 @@ def test_no_page_loads_anything_from_another_host(student_site):
                 url = el.get(attr) or ""
                 assert not re.match(r"^(https?:)?//", url), f"{path.name} loads {url}"
         assert "THEBE_JS_URL" not in str(page)
-
-
-def squeeze(text: str) -> str:
-    """Text with all whitespace removed: highlighted code is split into spans, so a solution
-    line shows up in page text with extra spaces between its tokens."""
-    return "".join(text.replace("’", "'").split())
-
-
-def site_texts(site: Path):
-    """Every text a student can reach: page text, sources, downloads (notebooks)."""
-    for path in site.rglob("*"):
-        if path.suffix == ".html":
-            yield path, soup(path).get_text(" ")
-        elif path.suffix in {".ipynb", ".md", ".txt", ".py", ".js"}:
-            yield path, path.read_text(encoding="utf-8", errors="replace")
-
-
-def _windows(text: str, size: int = 16, step: int = 4):
-    """Overlapping runs of words: a leak shows as a long run of the answer's own words
-    (short shared phrases like "a tax in kind" are facts, not leaks)."""
-    words = norm(text).split()
-    return {" ".join(words[i:i + size]) for i in range(0, max(1, len(words) - size + 1), step)}
-
-
-def instructor_only_texts():
-    """Model-answer runs (the answer's own words, not its quotations) and solution lines."""
-    sources = norm(" ".join(seeds.text(s) for s in seeds.catalogue()))
-    answers, solution = set(), set()
-    for slug, _ in CHAPTERS:
-        for a in questions.model_answers(slug).values():
-            # Quotations are public; only runs of the answer's own prose count.
-            for own in re.split(r"“[^”]*”|\"[^\"]*\"", a["answer"]):
-                answers |= {w for w in _windows(own) if len(w.split()) >= 16 and w not in sources}
-    for ex in exercises.all_exercises():
-        solution |= set(ex.solution_lines())
-    return answers, solution
-
-
-def leaks(site: Path) -> list[str]:
-    answers, solution = instructor_only_texts()
-    assert answers and solution
-    found = []
-    for path, text in site_texts(site):
-        words, flat = norm(text), squeeze(text)
-        found += [f"{path.name}: model answer {a!r}" for a in answers if a in words]
-        found += [f"{path.name}: solution {line!r}" for line in solution if squeeze(line) in flat]
-    return found
 
 
 def test_student_site_contains_no_model_answer_and_no_solution(student_site):

@@ -26,12 +26,10 @@ def grade(nb_path: Path, *args, timeout=120):
     return proc, report
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    out = tmp_path_factory.mktemp("release")
-    proc = subprocess.run([COURSE, "release", "--to", str(out)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return out / "exercises" / "01_soviets"
+@pytest.fixture()
+def released(student_repository):
+    """Exercise 1 as `course release` writes it (conftest.py, once per run)."""
+    return student_repository / "exercises" / "01_soviets"
 
 
 def student_copy(released, tmp_path, edit=None) -> Path:

@@ -7,20 +7,16 @@ carried out by the same code the build runs, mends it. A small real book checks 
 does carry the redirects out, and Chromium that the forwarding pages and scripts forward.
 """
 
-import functools
-import http.server
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
 from course.content import banks, paths, seeds
-
 from course.publishing import addresses, edition
 
 BIN = Path(sys.executable).parent
@@ -246,28 +242,6 @@ def test_a_redirect_that_cannot_work_fails_the_build(tmp_path, redirects, messag
 
 
 # ---------------------------------------------------------------- in a browser
-
-@pytest.fixture()
-def serve(tmp_path):
-    servers = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(_Quiet, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
 
 def test_forwarding_works_in_a_browser(site, browser, serve):
     (site / "chapters" / "03_drive_out.html").rename(site / "chapters" / "03_out.html")

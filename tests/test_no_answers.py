@@ -412,14 +412,6 @@ def test_every_given_phrase_is_there_and_needed(ex_id, solutions):
         assert phrase in own and any(mentions(phrase, v) for v in own_values(solutions[ex_id])), phrase
 
 
-@pytest.fixture(scope="module")
-def student_repository(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("student-repository")
-    proc = subprocess.run([COURSE, "release", "--to", str(out)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return out
-
-
 def test_student_repository_states_no_answer(student_repository, solutions):
     repo, found = student_repository, []
     for ex in EXERCISES:

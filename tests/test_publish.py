@@ -8,6 +8,7 @@ use the session's built sites in place of two more builds, except one end-to-end
 """
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -16,14 +17,14 @@ import time
 import zipfile
 from pathlib import Path
 
+import helpers
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from helpers import VALIDATOR, hidden_test_leaks, site_texts
 
-import conftest
-from course.content import exercises, paths
+from course.content import banks, exercises, paths
 from course.publishing import edition, lms
-from test_release import VALIDATOR, hidden_test_leaks
 
 ROOT = paths.ROOT
 WORKFLOW = ROOT / ".github" / "workflows" / "deploy-book.yml"
@@ -85,10 +86,10 @@ def test_the_build_step_is_the_readmes_command_and_the_tests_build(monkeypatch):
     assert make_flags == ["-W", "-n", "--keep-going"]
     # ... is what the tests' student_site fixture runs, and what an edition is built with.
     seen = []
-    monkeypatch.setattr(conftest, "run", lambda cmd, **kw: seen.append(cmd) or
+    monkeypatch.setattr(helpers, "run", lambda cmd, **kw: seen.append(cmd) or
                         subprocess.CompletedProcess(cmd, 0, "", ""))
     monkeypatch.setattr(subprocess, "call", lambda cmd, **kw: seen.append(cmd) or 0)
-    conftest.build_book(Path("/out"))
+    helpers.build_book(Path("/out"))
     edition.build_student(Path("/out"))
     for cmd in seen:
         assert Path(cmd[0]).name == "jupyter-book" and cmd[1] == "build"
@@ -186,10 +187,6 @@ def test_changelog_has_an_entry_for_the_current_version():
 
 def test_changelog_counts_agree_with_the_quiz_banks():
     """The first edition's entry counts the items per chapter by hand: hold it to the banks."""
-    import re
-
-    from course.content import banks
-
     entry = edition.changelog_entry("0.1.0")
     counts = [len(b["items"]) for _, b in sorted(banks.all_banks().items())]
     rows = [int(m) for m in re.findall(r"^\| \d \| (\d+) \|", entry, re.M)]
@@ -206,8 +203,6 @@ def test_changelog_is_a_page_for_teachers(student_site):
 
 
 def test_the_student_site_holds_no_hidden_tests(student_site):
-    from test_book import site_texts
-
     assert not [p for p in student_site.rglob("*") if "hidden-tests" in p.parts]
     assert [leak for path, text in site_texts(student_site) for leak in hidden_test_leaks(path.name, text)] == []
 

@@ -20,44 +20,20 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from helpers import HIDDEN_TESTS, VALIDATOR, hidden_test_leaks, instructor_only_texts, norm, squeeze
 
 from course.content import exercises, paths
-from test_anywhere import course_wheel  # noqa: F401  (a fixture: the course package built as a wheel)
 
 ROOT = paths.ROOT
 COURSE = str(Path(sys.executable).parent / "course")
-VALIDATOR = ROOT / "node_modules" / ".bin" / "action-validator"
 STUDENT_WORKFLOW = ".github/workflows/grade.yml"
 TEACHER_WORKFLOW = ROOT / ".github" / "workflows" / "grade-submissions.yml"
-HIDDEN_TESTS = ROOT / "instructor" / "hidden-tests"
 
 
-def hidden_test_lines() -> list[str]:
-    """The lines only the hidden tests have (long enough to be their own, and not also in the
-    public tests, as ANSWERS is): a leak of the hidden tests shows as one of these."""
-    lines = []
-    for ex in exercises.all_exercises():
-        public = {ln.strip() for ln in ex.tests.read_text(encoding="utf-8").splitlines()}
-        own = [ln.strip() for ln in (HIDDEN_TESTS / ex.id / "tests.py").read_text(encoding="utf-8").splitlines()
-               if len(ln.strip()) >= 24 and ln.strip() not in public]
-        assert len(own) >= 10, f"{ex.id}: too few lines of its own to look for"
-        lines += own
-    return lines
-
-
-def hidden_test_leaks(name: str, text: str) -> list[str]:
-    from test_book import squeeze  # highlighted code splits a line into spans
-
-    flat = squeeze(text)
-    return [f"{name}: {ln!r}" for ln in hidden_test_lines() if squeeze(ln) in flat]
-
-
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("student-repo")
-    proc = subprocess.run([COURSE, "release", "--to", str(out)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return out
+@pytest.fixture()
+def repo(student_repository) -> Path:
+    """`course release --to`, written once per session (conftest.py): read it, copy it to change it."""
+    return student_repository
 
 
 def fresh_copy(repo, tmp_path, solved=False) -> Path:
@@ -113,8 +89,6 @@ def test_release_has_notebooks_tests_data_and_the_workflow(repo):
 
 
 def test_release_holds_no_solution_and_nothing_for_teachers(repo):
-    from test_book import instructor_only_texts, norm, squeeze  # the student site's leak rules
-
     assert not list(repo.rglob("exercise.md")) and not (repo / "instructor").exists()
     answers, solution = instructor_only_texts()
     assert answers and solution

@@ -1,0 +1,134 @@
+"""What several test modules share that is not a fixture (the fixtures are in conftest.py):
+running a command, building the book, and the searches that find instructor-only text where
+students could read it. Test modules import this module, never each other."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from course import project
+from course.content import exercises, questions, seeds
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WHEELHOUSE = ROOT / ".wheelhouse"
+VALIDATOR = ROOT / "node_modules" / ".bin" / "action-validator"  # GitHub Actions' schema (npm)
+HIDDEN_TESTS = ROOT / "instructor" / "hidden-tests"
+
+
+def run(cmd, **kw) -> subprocess.CompletedProcess:
+    """Run a command that must succeed; if it fails, the assertion shows the end of its output."""
+    cmd = [str(c) for c in cmd]
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    assert proc.returncode == 0, (f"{' '.join(cmd)} exited {proc.returncode}:\n"
+                                  f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return proc
+
+
+# What a copy of the repository leaves out: tools, builds and caches, not course files.
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache",
+                                     ".wheelhouse", "node_modules", "dist", ".otter-venv")
+
+
+def copy_repo(dest: Path) -> Path:
+    """A copy of the repository's course files (no .git), for tests that change them."""
+    return Path(shutil.copytree(ROOT, dest, ignore=COPY_IGNORE))
+
+
+# ---------------------------------------------------------------- building the book
+
+def build_book(out: Path) -> Path:
+    """The student book, built as `make book` builds it, into ``out/_build/html``."""
+    run(project.build_command(ROOT, out=out))
+    return out / "_build" / "html"
+
+
+def offline_env(home: Path, **extra) -> dict:
+    """A bare environment: no index, no pip configuration, and a dead proxy for anything else."""
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "PYTHONNOUSERSITE": "1",
+            "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_RETRIES": "0",
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1", "http_proxy": "http://127.0.0.1:9",
+            "https_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
+            "HTTPS_PROXY": "http://127.0.0.1:9", "no_proxy": "", **extra}
+
+
+# ---------------------------------------------------------------- instructor-only text, found
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").split())
+
+
+def squeeze(text: str) -> str:
+    """Text with all whitespace removed: highlighted code is split into spans, so a solution
+    line shows up in page text with extra spaces between its tokens."""
+    return "".join(text.replace("’", "'").split())
+
+
+def site_texts(site: Path):
+    """Every text a student can reach: page text, sources, downloads (notebooks)."""
+    for path in site.rglob("*"):
+        if path.suffix == ".html":
+            yield path, soup(path).get_text(" ")
+        elif path.suffix in {".ipynb", ".md", ".txt", ".py", ".js"}:
+            yield path, path.read_text(encoding="utf-8", errors="replace")
+
+
+def _windows(text: str, size: int = 16, step: int = 4):
+    """Overlapping runs of words: a leak shows as a long run of the answer's own words
+    (short shared phrases like "a tax in kind" are facts, not leaks)."""
+    words = norm(text).split()
+    return {" ".join(words[i:i + size]) for i in range(0, max(1, len(words) - size + 1), step)}
+
+
+def instructor_only_texts():
+    """Model-answer runs (the answer's own words, not its quotations) and solution lines."""
+    sources = norm(" ".join(seeds.text(s) for s in seeds.catalogue()))
+    answers, solution = set(), set()
+    for slug, _ in seeds.chapters():
+        for a in questions.model_answers(slug).values():
+            # Quotations are public; only runs of the answer's own prose count.
+            for own in re.split(r"“[^”]*”|\"[^\"]*\"", a["answer"]):
+                answers |= {w for w in _windows(own) if len(w.split()) >= 16 and w not in sources}
+    for ex in exercises.all_exercises():
+        solution |= set(ex.solution_lines())
+    return answers, solution
+
+
+def leaks(site: Path) -> list[str]:
+    answers, solution = instructor_only_texts()
+    assert answers and solution
+    found = []
+    for path, text in site_texts(site):
+        words, flat = norm(text), squeeze(text)
+        found += [f"{path.name}: model answer {a!r}" for a in answers if a in words]
+        found += [f"{path.name}: solution {line!r}" for line in solution if squeeze(line) in flat]
+    return found
+
+
+def hidden_test_lines() -> list[str]:
+    """The lines only the hidden tests have (long enough to be their own, and not also in the
+    public tests, as ANSWERS is): a leak of the hidden tests shows as one of these."""
+    lines = []
+    for ex in exercises.all_exercises():
+        public = {ln.strip() for ln in ex.tests.read_text(encoding="utf-8").splitlines()}
+        own = [ln.strip() for ln in (HIDDEN_TESTS / ex.id / "tests.py").read_text(encoding="utf-8").splitlines()
+               if len(ln.strip()) >= 24 and ln.strip() not in public]
+        assert len(own) >= 10, f"{ex.id}: too few lines of its own to look for"
+        lines += own
+    return lines
+
+
+def hidden_test_leaks(name: str, text: str) -> list[str]:
+    flat = squeeze(text)  # highlighted code splits a line into spans
+    return [f"{name}: {ln!r}" for ln in hidden_test_lines() if squeeze(ln) in flat]

@@ -1,10 +1,12 @@
-"""Shared fixtures: the real book, built once per session by jupyter-book itself."""
+"""Shared fixtures: the real book, built once per session by jupyter-book itself, and tiny
+books built in-process (sphinx.testing, ``tests/roots/test-*/``)."""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import os
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -12,9 +14,34 @@ from pathlib import Path
 import pytest
 from helpers import BIN, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, run
 
+pytest_plugins = "sphinx.testing.fixtures"
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+# ---------------------------------------------------------------- tiny books, in-process
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """sphinx.testing copies tests/roots/test-<name>/ into the session's temporary folder, once,
+    for ``@pytest.mark.sphinx(testroot="<name>")``."""
+    return ROOT / "tests" / "roots"
+
+
+@pytest.fixture()
+def tiny_book(rootdir, make_app, tmp_path):
+    """A fresh copy of tests/roots/test-<name>/ for one test, to change before building:
+    ``tiny_book(name, change=None, **app_kwargs)`` -> the Sphinx test app (not built yet).
+    ``change(srcdir)`` edits the copy first."""
+    def make(name: str, change=None, **kwargs):
+        srcdir = tmp_path / name
+        shutil.copytree(rootdir / f"test-{name}", srcdir)
+        if change:
+            change(srcdir)
+        return make_app("html", srcdir=srcdir, **kwargs)
+    return make
 
 
 # ---------------------------------------------------------------- the grader

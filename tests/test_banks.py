@@ -1,4 +1,5 @@
-"""Quiz banks are validated: a bad bank fails with a message naming the file and the item."""
+"""Quiz banks are validated: a bad bank fails with a message naming the file and the item (and
+stops the book build: test_extension.py)."""
 
 import copy
 import subprocess
@@ -58,19 +59,6 @@ def test_invalid_bank_is_reported_with_file_and_item(mutate, expected):
     assert any(expected in p for p in problems), problems
     assert all(p.startswith("quizzes/test.yml") for p in problems)
     assert any(", item s000-" in p for p in problems), problems
-
-
-def test_invalid_bank_fails_the_book_build(repo_copy):
-    bank = repo_copy / "quizzes" / "01_soviets.yml"
-    data = yaml.safe_load(bank.read_text(encoding="utf-8"))
-    data["items"][4]["options"][0]["correct"] = True
-    bank.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    env = {"COURSE_ROOT": str(repo_copy), "PATH": str(Path(sys.executable).parent)}
-    proc = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(repo_copy),
-                           "-W", "-n"], capture_output=True, text=True, env=env, timeout=600)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode != 0
-    assert "quizzes/01_soviets.yml, item s000-q05: exactly one option must be correct" in out, out[-3000:]
 
 
 def test_course_validate_command():

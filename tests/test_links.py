@@ -3,8 +3,9 @@ somewhere, directly or through a redirect the build carried out (links/redirects
 
 The positive controls break a copy of the built site on purpose (an anchor renamed, a page
 moved, an anchor moved to another page) and check that the check fails, then that a redirect,
-carried out by the same code the build runs, mends it. A small real book checks that the build
-does carry the redirects out, and Chromium that the forwarding pages and scripts forward.
+carried out by the same code the build runs, mends it. A tiny book built in-process checks that
+the build does carry the redirects out (test_extension.py), and Chromium that the forwarding
+pages and scripts forward.
 """
 
 import re
@@ -198,47 +199,6 @@ def test_addresses_command_checks_and_refreshes_the_record(site, tmp_path):
     (root / "links" / "redirects.yml").write_text("- not a mapping\n", encoding="utf-8")
     proc = addresses_cmd(root, site)
     assert proc.returncode == 2 and "must map" in proc.stderr and "Traceback" not in proc.stderr
-
-
-# ---------------------------------------------------------------- the build carries them out
-
-def small_book(root: Path, redirects: str) -> Path:
-    (root / "links").mkdir(parents=True)
-    (root / "_config.yml").write_text(
-        "title: Small\nexecute:\n  execute_notebooks: 'off'\nsphinx:\n  extra_extensions: [course.book]\n",
-        encoding="utf-8")
-    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: a\n", encoding="utf-8")
-    (root / "index.md").write_text("# Home\n\nSee [A](a.md).\n", encoding="utf-8")
-    (root / "a.md").write_text("# A\n\n## New name\n\nText.\n", encoding="utf-8")
-    (root / "links" / "redirects.yml").write_text(redirects, encoding="utf-8")
-    return root
-
-
-def jb_build(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "jupyter-book"), "build", str(root), "-W", "-n", "--keep-going"],
-                          capture_output=True, text=True, timeout=300)
-
-
-def test_the_build_writes_forwarding_pages_aliases_and_the_edition(tmp_path):
-    root = small_book(tmp_path / "book", "old.html: a.html\na.html#old-name: a.html#new-name\n")
-    proc = jb_build(root)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    out = root / "_build" / "html"
-    assert 'content="0; url=a.html"' in (out / "old.html").read_text(encoding="utf-8")
-    a = (out / "a.html").read_text(encoding="utf-8")
-    assert '<span id="old-name" class="course-moved-anchor"></span><section id="new-name">' in a
-    assert f"Edition {edition.project_version()}" in a
-    proc = jb_build(root)  # a second, incremental build leaves one alias
-    assert proc.returncode == 0 and (out / "a.html").read_text(encoding="utf-8").count('id="old-name"') == 1
-
-
-@pytest.mark.parametrize("redirects, message", [
-    ("old.html: nowhere.html\n", "nowhere.html is not in the built site"),
-    ("old.html: [a.html]\n", "is not of the form"),
-])
-def test_a_redirect_that_cannot_work_fails_the_build(tmp_path, redirects, message):
-    proc = jb_build(small_book(tmp_path / "book", redirects))
-    assert proc.returncode != 0 and message in proc.stdout + proc.stderr
 
 
 # ---------------------------------------------------------------- in a browser

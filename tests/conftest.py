@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from helpers import BIN, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, run
+from helpers import BIN, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, reuse_executed, run
 
 pytest_plugins = "sphinx.testing.fixtures"
 
@@ -95,9 +95,10 @@ def student_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def instructor_site(tmp_path_factory) -> Path:
-    """`course build-instructor`."""
+def instructor_site(tmp_path_factory, student_site) -> Path:
+    """`course build-instructor`, with the notebooks the student build executed (the same files)."""
     out = tmp_path_factory.mktemp("instructor")
+    reuse_executed(student_site, out)
     run([BIN / "course", "build-instructor", "--out", out])
     return out / "_build" / "html"
 

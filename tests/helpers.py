@@ -44,6 +44,18 @@ def copy_repo(dest: Path) -> Path:
 
 # ---------------------------------------------------------------- building the book
 
+def jupyter_cache(site: Path) -> Path:
+    """Where jupyter-book keeps the notebooks a build executed: beside the site (myst-nb puts it
+    at ``<outdir>/../.jupyter_cache``), keyed by each notebook's code, not by its path."""
+    return site.parent / ".jupyter_cache"
+
+
+def reuse_executed(site: Path, out: Path) -> None:
+    """Give the build into ``out`` the notebooks ``site``'s build executed, so that it runs only
+    notebooks that differ. Execution itself is tested by the build that made ``site``."""
+    shutil.copytree(jupyter_cache(site), out / "_build" / ".jupyter_cache")
+
+
 def build_book(out: Path) -> Path:
     """The student book, built as `make book` builds it, into ``out/_build/html``."""
     run(project.build_command(ROOT, out=out))

@@ -21,7 +21,7 @@ import helpers
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import VALIDATOR, hidden_test_leaks, site_texts
+from helpers import VALIDATOR, hidden_test_leaks, jupyter_cache, site_texts
 
 from course.content import banks, exercises, paths
 from course.publishing import edition, lms
@@ -370,12 +370,22 @@ def test_refuses_a_student_site_that_lost_a_recorded_address(clean_repo, student
     refused(clean_repo, VERSION, "lost 1 recorded address")
 
 
-def test_make_release_end_to_end(clean_repo):
-    """One real run: both editions built from scratch, in a clean copy of the repository (about
-    five minutes on two cores; see the report of tests/test_publish.py's first run)."""
+def test_make_release_end_to_end(clean_repo, student_site, tmp_path):
+    """One real run of `course release-edition`: both editions built by jupyter-book in a clean
+    copy of the repository, checked and archived. The copy's _config.yml points jupyter-book at
+    a copy of the notebooks the session's student build executed (``execute: cache:``, committed
+    so the tree stays clean): the builds run no notebook again; executing them is checked there."""
+    cache = shutil.copytree(jupyter_cache(student_site), tmp_path / "jupyter-cache")
+    config = clean_repo / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nexecute:\n" in text and "  cache:" not in text
+    config.write_text(text.replace("\nexecute:\n", f"\nexecute:\n  cache: {cache}\n"), encoding="utf-8")
+    git(clean_repo, "commit", "-qam", "reuse the executed notebooks")
     proc = subprocess.run([COURSE, "release-edition", "--version", VERSION], capture_output=True,
                           text=True, timeout=1800, env={**os.environ, "COURSE_ROOT": str(clean_repo)})
     assert proc.returncode == 0, proc.stderr[-4000:]
+    log = proc.stdout + proc.stderr
+    assert "Using cached notebook" in log and "Executing notebook" not in log
     assert f"git tag v{VERSION}" in proc.stdout
     check_edition(clean_repo / "dist", VERSION)
     assert git(clean_repo, "status", "--porcelain") == ""  # the release left the tree clean

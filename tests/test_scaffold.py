@@ -1,6 +1,6 @@
 """`course new-chapter`: a new text becomes a draft chapter that builds, and bad input is refused.
 
-Everything runs on a copy of the repository (COURSE_ROOT), built once by jupyter-book.
+Everything runs on a copy of the repository (COURSE_ROOT), built once by jupyter-book (slow).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from course.content import banks, seeds
 from course.authoring import scaffold
 from course.authoring.scaffold import TEMPLATE_SECTIONS
 from course.content.chapters import outline as chapter_outline
+from helpers import reuse_executed
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -63,11 +64,6 @@ def copy_repo(dest: Path) -> None:
         if (ROOT / rel).is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / rel, dest / rel)
-    # Only a speed-up: executed notebooks are cached by content, so the five existing chapter
-    # notebooks need not run again; the new one is not in the cache and runs.
-    cache = ROOT / "_build" / ".jupyter_cache"
-    if cache.is_dir():
-        shutil.copytree(cache, dest / "_build" / ".jupyter_cache")
 
 
 def course(repo: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -104,7 +100,10 @@ def made(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site(made) -> Path:
+def site(made, student_site) -> Path:
+    # Only a speed-up: executed notebooks are cached by content, so the existing chapter
+    # notebooks, which the session's student build ran, need not run again; the new one runs.
+    reuse_executed(student_site, made.repo)
     env = {**os.environ, "COURSE_ROOT": str(made.repo)}
     proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(made.repo), "-W", "-n", "--keep-going"],
                           capture_output=True, text=True, env=env, timeout=1800)

@@ -1,8 +1,11 @@
-"""What a student sees, in headless Debian Chromium: quizzes work with no kernel and no network."""
+"""What a student sees, in headless Debian Chromium: quizzes work with no kernel and no network.
+Which option is the key, and what each option's feedback cites, come from the quiz banks."""
 
 import pytest
 
+from course.content import banks
 from course.content.seeds import chapters
+
 
 PAGES = ["index.html", "how-to-use.html", "glossary.html", "sources.html"] + [
     f"chapters/{slug}{suffix}.html" for slug, _ in chapters() for suffix in ("", "_notebook", "_exercise")]
@@ -21,20 +24,30 @@ def test_page_loads_with_no_error_and_no_outside_request(page, path):
     _clean(page)
 
 
+def key_and_distractor(item_id: str) -> tuple[int, int, dict]:
+    """The key's position, the first distractor's, and that distractor, from the bank."""
+    options = banks.item(item_id)["options"]
+    key = next(n for n, o in enumerate(options) if o["correct"])
+    wrong = next(n for n, o in enumerate(options) if not o["correct"])
+    return key, wrong, options[wrong]
+
+
 def test_quiz_gives_feedback_for_a_wrong_then_the_right_option(page):
     page.goto(f"{page.base}/chapters/01_soviets_notebook.html")
     quiz = page.locator("#quiz-s000-q01")
     feedback = quiz.locator(".course-quiz-feedback")
+    key, wrong, distractor = key_and_distractor("s000-q01")
     quiz.get_by_role("button", name="Check answer").click()
     assert "Choose an option first" in feedback.inner_text()
-    # Option A is a distractor: pay at the average wage comes from Lenin (¶8–9), not the programme.
-    quiz.locator("input[value='0']").check()
+    # A distractor: the feedback says why, with the paragraphs its reason cites.
+    quiz.locator(f"input[value='{wrong}']").check()
     quiz.get_by_role("button", name="Check answer").click()
     assert feedback.inner_text().startswith("Not quite. Try again.")
-    assert "¶8–9" in feedback.inner_text()
+    cited = [m.group(0) for m in banks.PARA_REF.finditer(distractor["feedback"])]
+    assert cited and all(c in feedback.inner_text() for c in cited), (cited, feedback.inner_text())
     assert quiz.locator(".course-quiz-option.is-wrong").count() == 1
     # The key, after a second try.
-    quiz.locator("input[value='1']").check()
+    quiz.locator(f"input[value='{key}']").check()
     quiz.get_by_role("button", name="Check answer").click()
     assert feedback.inner_text().startswith("Correct.")
     assert quiz.locator(".course-quiz-option.is-correct").count() == 1
@@ -48,19 +61,26 @@ def test_quiz_works_by_keyboard_alone_and_arrows_do_not_grade(page):
     page.goto(f"{page.base}/chapters/01_soviets_notebook.html")
     quiz = page.locator("#quiz-s000-q02")
     feedback = quiz.locator(".course-quiz-feedback")
+    key, _, _ = key_and_distractor("s000-q02")
+    last = len(banks.item("s000-q02")["options"]) - 1
     quiz.locator("input[value='0']").focus()
-    page.keyboard.press("Space")            # select option A
-    for _ in range(3):                       # arrow through to D: moving must not grade
+    page.keyboard.press("Space")            # select the first option
+    for _ in range(last):                    # arrow through to the last: moving must not grade
         page.keyboard.press("ArrowDown")
         assert feedback.inner_text() == ""
-    assert quiz.locator("input[value='3']").is_checked()
+    assert quiz.locator(f"input[value='{last}']").is_checked()
+    for _ in range(last - key):              # and back up to the key
+        page.keyboard.press("ArrowUp")
+        assert feedback.inner_text() == ""
+    assert quiz.locator(f"input[value='{key}']").is_checked()
     page.keyboard.press("Tab")               # to the Check button
     assert page.evaluate("document.activeElement.className") == "course-quiz-check"
     page.keyboard.press("Enter")
-    assert feedback.inner_text().startswith("Correct.")   # D is the key of s000-q02
+    assert feedback.inner_text().startswith("Correct.")
     assert feedback.get_attribute("aria-live") == "polite"
     page.keyboard.press("Shift+Tab")
-    page.keyboard.press("ArrowUp")           # choose C
+    page.keyboard.press("ArrowUp")           # another option: a distractor (the wrap-around too)
+    assert not quiz.locator(f"input[value='{key}']").is_checked()
     page.keyboard.press("Tab")
     page.keyboard.press("Space")             # buttons answer Space too
     assert feedback.inner_text().startswith("Not quite.")

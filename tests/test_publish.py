@@ -188,10 +188,11 @@ def test_changelog_has_an_entry_for_the_current_version():
 def test_changelog_counts_agree_with_the_quiz_banks():
     """The first edition's entry counts the items per chapter by hand: hold it to the banks."""
     entry = edition.changelog_entry("0.1.0")
-    counts = [len(b["items"]) for _, b in sorted(banks.all_banks().items())]
-    rows = [int(m) for m in re.findall(r"^\| \d \| (\d+) \|", entry, re.M)]
+    # Chapter number -> items, for every finished chapter (a new draft chapter is not in 0.1.0).
+    counts = {int(slug[:2]): len(b["items"]) for slug, b in banks.all_banks().items() if not b.get("draft")}
+    rows = {int(n): int(m) for n, m in re.findall(r"^\| (\d+) \| (\d+) \|", entry, re.M)}
     assert rows == counts, "the 0.1.0 table of quiz items no longer matches quizzes/*.yml"
-    assert f"{sum(counts)} single-answer items" in entry
+    assert f"{sum(counts.values())} single-answer items" in entry
 
 
 def test_changelog_is_a_page_for_teachers(student_site):
@@ -344,7 +345,7 @@ def check_edition(dist: Path, version: str, commit_time: int | None = None) -> N
     assert not [n for n in repo if n.endswith("exercise.md") or "/instructor/" in n]
     for fmt in ("qti", "moodle", "gift"):
         files = names(out / f"{name}-{version}-quizzes-{fmt}.zip")
-        assert len(files) == 5 and all(f.endswith(lms.SUFFIX[fmt]) for f in files), files
+        assert len(files) == len(banks.all_banks()) and all(f.endswith(lms.SUFFIX[fmt]) for f in files), files
 
 
 def test_cuts_an_edition_with_checksums(clean_repo, student_site, instructor_site, monkeypatch):

@@ -2,6 +2,8 @@
 #   make book   build the student site into _build/html          (needs python3)
 #   make test   run every test: builds the book, drives headless Chromium (axe-core checks
 #               accessibility), validates the GitHub workflows     (needs python3, npm)
+# While working: make check   the fast tests (no full build, no browser) and lint, in under
+#               two minutes                                        (needs python3)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +12,7 @@ JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor test serve release addresses clean bench bench-grading bench-weight chromium bubblewrap wheelhouse
+.PHONY: book instructor check lint test serve release addresses clean bench bench-grading bench-weight chromium bubblewrap wheelhouse
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +64,12 @@ $(WH_STAMP): $(STAMP)
 	touch $@
 
 wheelhouse: $(WH_STAMP)
+
+# The fast half: lint, then every test not marked slow (pyproject.toml). Needs only the venv.
+check: $(STAMP) lint
+	$(BIN)/python -m pytest -m "not slow"
+
+lint:
 
 test: $(STAMP) $(NODE_STAMP) $(WH_STAMP) chromium bubblewrap
 	$(BIN)/python -m pytest

@@ -1,5 +1,16 @@
-"""Shared fixtures: the real book, built once per session by jupyter-book itself, and tiny
-books built in-process (sphinx.testing, ``tests/roots/test-*/``)."""
+"""Shared fixtures. Two speeds (pyproject.toml declares the ``slow`` marker):
+
+- ``make check`` runs ``pytest -m "not slow"``: unit tests, data and bank validation, and the
+  book's Sphinx extension built in-process on tiny books (``tests/roots/test-*/``, with
+  sphinx.testing's ``app`` and ``make_app`` fixtures and ``@pytest.mark.sphinx(testroot=...)``).
+- ``make test`` runs everything, ``slow`` included: the real book, built once per run by
+  jupyter-book itself and shared (``student_site``; ``instructor_site`` and any other full
+  build reuse its executed notebooks), Chromium, fresh virtualenvs, notebooks run in kernels,
+  and classes of notebooks graded in the sandbox.
+
+A test that asks for a full build or the browser must be marked ``slow``: collection fails if
+it is not, so that ``make check`` stays fast.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +30,16 @@ pytest_plugins = "sphinx.testing.fixtures"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+SLOW_FIXTURES = {"student_site", "instructor_site", "served_site", "browser", "page"}
+
+
+def pytest_collection_modifyitems(config, items):
+    unmarked = [item.nodeid for item in items
+                if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("slow")]
+    if unmarked:
+        raise pytest.UsageError("these tests build the whole book or drive Chromium: mark them "
+                                "@pytest.mark.slow (or the module: pytestmark = pytest.mark.slow):\n  "
+                                + "\n  ".join(unmarked))
 
 
 # ---------------------------------------------------------------- tiny books, in-process

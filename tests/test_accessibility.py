@@ -129,6 +129,7 @@ def answer_quizzes(page, state: str) -> None:
         assert expected in quiz.locator(".course-quiz-feedback").inner_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("path", PAGES)
 def test_page_has_no_serious_accessibility_violation(browser, served_site, path, mode):
@@ -159,6 +160,7 @@ def test_page_has_no_serious_accessibility_violation(browser, served_site, path,
         context.close()
 
 
+@pytest.mark.slow
 def test_search_dialog_and_results_have_no_serious_accessibility_violation(browser, served_site):
     """Two states no page has on load: the search dialog (Ctrl+K) open, and a list of results."""
     for mode in MODES:
@@ -178,6 +180,7 @@ def test_search_dialog_and_results_have_no_serious_accessibility_violation(brows
             context.close()
 
 
+@pytest.mark.slow
 def test_linked_paragraph_is_readable(browser, served_site):
     """Where quiz feedback and paragraph links lead: a reading paragraph picked out as the
     link's target (its own background colour, with the ¶ number on it)."""
@@ -192,6 +195,7 @@ def test_linked_paragraph_is_readable(browser, served_site):
             context.close()
 
 
+@pytest.mark.slow
 def test_every_page_of_the_site_is_checked(student_site):
     built = {p.relative_to(student_site).as_posix() for p in student_site.rglob("*.html")
              if not p.relative_to(student_site).parts[0].startswith("_")}
@@ -209,6 +213,7 @@ BAD_PAGE = """<!doctype html><html lang="en"><head><title>Bad</title></head><bod
 </main></body></html>"""
 
 
+@pytest.mark.slow
 def test_axe_reports_known_serious_violations(browser):
     """Positive control: an image with no alt text, low-contrast text and a button whose name
     hides its visible label are reported; the theme exclusion spares only the theme's button."""
@@ -223,6 +228,7 @@ def test_axe_reports_known_serious_violations(browser):
         page.close()
 
 
+@pytest.mark.slow
 def test_each_exclusion_is_still_needed(browser, served_site):
     """Without the exclusions axe flags each excluded element on the home page; when a theme
     upgrade fixes one, this fails and the exclusion (and the statement's line) can go."""

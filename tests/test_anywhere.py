@@ -118,6 +118,7 @@ def test_course_notebooks_writes_what_binder_opens(tmp_path):
     assert url.endswith(f"?urlpath=lab/tree/{notebooks.NOTEBOOKS}/primer.ipynb")
 
 
+@pytest.mark.slow
 def test_wheel_carries_the_content_and_no_solutions(course_wheel):
     names = set(zipfile.ZipFile(course_wheel).namelist())
     content = "course/_content/"
@@ -131,6 +132,7 @@ def test_wheel_carries_the_content_and_no_solutions(course_wheel):
 
 # ---------------------------------------------------------------- the book's links
 
+@pytest.mark.slow
 def test_notebook_pages_launch_and_download_the_clean_notebook(student_site):
     org, repo, branch = project.github()
     for page in notebooks.notebook_pages():
@@ -171,6 +173,7 @@ def dead_outside_the_book(nb) -> list[str]:
     return dead
 
 
+@pytest.mark.slow
 def test_links_in_the_published_notebooks_open_the_site(student_site):
     to_site = 0
     for name in NAMES:
@@ -200,6 +203,7 @@ def test_a_link_that_cannot_be_placed_is_left_and_named(monkeypatch):
     assert project.site_url() == "https://course.example.edu/trotsky/"
 
 
+@pytest.mark.slow
 def test_exercise_pages_link_colab_and_binder(student_site):
     for ex in exercises.all_exercises():
         doc = BeautifulSoup((student_site / "chapters" / f"{ex.id}_exercise.html").read_text(
@@ -209,6 +213,7 @@ def test_exercise_pages_link_colab_and_binder(student_site):
         assert notebooks.colab_url(name) in hrefs and notebooks.binder_url(name) in hrefs
 
 
+@pytest.mark.slow
 def test_book_pages_load_the_quiz_assets_once(student_site):
     """The inline copies a kernel adds to each quiz are stripped; the page loads quiz.js and
     quiz.css wherever a quiz is."""
@@ -224,6 +229,7 @@ def test_book_pages_load_the_quiz_assets_once(student_site):
 
 # ---------------------------------------------------------------- quizzes in Colab
 
+@pytest.mark.slow
 def test_quiz_html_view_is_self_contained(browser):
     """Colab shows each output alone in its own frame: the quiz's HTML view must work in a blank
     page with no other asset. Positive control: the bare view (the book's) does not."""
@@ -343,6 +349,7 @@ def published(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_alone_in_a_fresh_environment(fresh, published, tmp_path, name):
     alone, elsewhere = tmp_path / "alone", tmp_path / "elsewhere"
@@ -363,6 +370,7 @@ def test_notebook_runs_alone_in_a_fresh_environment(fresh, published, tmp_path, 
     assert sorted(p.name for p in alone.iterdir()) == [name]
 
 
+@pytest.mark.slow
 def test_installed_wheel_finds_its_content_outside_the_repository(fresh, tmp_path):
     if not fresh.has_course():
         run([fresh.python, "-m", "pip", "install", "--quiet", "--no-index", fresh.wheel], env=fresh.env())
@@ -410,6 +418,7 @@ def _setup_error(fresh, tmp_path, *cells, **env):
     return error.evalue
 
 
+@pytest.mark.slow
 def test_a_notebook_that_builds_a_path_by_hand_fails(fresh, tmp_path):
     """Positive control: the path works in the repository (from chapters/), not elsewhere."""
     hand = "import pandas as pd\npd.read_csv('../data/timeline.csv')"
@@ -421,6 +430,7 @@ def test_a_notebook_that_builds_a_path_by_hand_fails(fresh, tmp_path):
         fresh.execute(path, cwd=tmp_path / "alone", COURSE_WHEEL=str(fresh.wheel))
 
 
+@pytest.mark.slow
 def test_offline_without_a_wheel_the_setup_cell_says_what_to_do(fresh, tmp_path):
     fresh.uninstall("course")
     shown = _setup_error(fresh, tmp_path)
@@ -431,6 +441,7 @@ def test_offline_without_a_wheel_the_setup_cell_says_what_to_do(fresh, tmp_path)
     assert not fresh.has_course()
 
 
+@pytest.mark.slow
 def test_a_missing_course_wheel_is_named(fresh, tmp_path):
     fresh.uninstall("course")
     shown = _setup_error(fresh, tmp_path, COURSE_WHEEL=str(tmp_path / "nowhere.whl"))
@@ -456,6 +467,7 @@ def _wheel(folder: Path, name: str, version: str, files: dict[str, str], require
     return out
 
 
+@pytest.mark.slow
 def test_an_install_that_replaces_a_loaded_package_asks_for_a_restart(fresh, tmp_path):
     """As in Colab, where the runtime has already imported its own versions: a course wheel that
     needs another version of a package the session has loaded."""

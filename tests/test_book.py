@@ -16,6 +16,7 @@ from course.authoring.scaffold import TEMPLATE_SECTIONS
 from course.content import banks, seeds
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # every test here reads the built site
 
 
 def sentences(text: str) -> list[str]:

@@ -6,6 +6,7 @@ import pytest
 from course.content import banks
 from course.content.seeds import chapters
 
+pytestmark = pytest.mark.slow  # Chromium on the built site
 
 PAGES = ["index.html", "how-to-use.html", "glossary.html", "sources.html"] + [
     f"chapters/{slug}{suffix}.html" for slug, _ in chapters() for suffix in ("", "_notebook", "_exercise")]

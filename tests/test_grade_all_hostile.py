@@ -92,6 +92,7 @@ def refused(out: Path, notebook: str, *words: str) -> dict:
     return r
 
 
+@pytest.mark.slow
 def test_a_link_to_another_students_notebook_is_refused(notebooks, tmp_path):
     subs, out = make_class(notebooks, tmp_path), tmp_path / "results"
     (subs / "eve").mkdir()
@@ -103,6 +104,7 @@ def test_a_link_to_another_students_notebook_is_refused(notebooks, tmp_path):
     assert_class_graded(out)
 
 
+@pytest.mark.slow
 def test_a_linked_student_folder_is_refused(notebooks, tmp_path):
     subs, out = make_class(notebooks, tmp_path), tmp_path / "results"
     (subs / "eve").symlink_to("ana")
@@ -114,6 +116,7 @@ def test_a_linked_student_folder_is_refused(notebooks, tmp_path):
     assert_class_graded(out)
 
 
+@pytest.mark.slow
 def test_a_link_to_dev_zero_is_one_row_not_a_dead_grader(notebooks, tmp_path):
     subs, out = make_class(notebooks, tmp_path), tmp_path / "results"
     (subs / "zed").mkdir()
@@ -123,6 +126,7 @@ def test_a_link_to_dev_zero_is_one_row_not_a_dead_grader(notebooks, tmp_path):
     assert_class_graded(out)
 
 
+@pytest.mark.slow
 def test_pipes_sockets_devices_and_folders_named_ipynb_are_never_opened(notebooks, tmp_path):
     subs, out = make_class(notebooks, tmp_path), tmp_path / "results"
     (subs / "fay").mkdir()
@@ -155,6 +159,7 @@ def test_pipes_sockets_devices_and_folders_named_ipynb_are_never_opened(notebook
     assert_class_graded(out)
 
 
+@pytest.mark.slow
 def test_a_name_that_is_not_utf8_is_shown_escaped(notebooks, tmp_path):
     subs, out = make_class(notebooks, tmp_path), tmp_path / "results"
     shutil.copy(notebooks / "blank.ipynb", os.fsencode(subs) + b"/zo\xffe.ipynb")
@@ -175,6 +180,7 @@ def test_a_name_that_is_not_utf8_is_shown_escaped(notebooks, tmp_path):
     assert again.stderr.count("already graded") == 5
 
 
+@pytest.mark.slow
 def test_names_that_look_like_formulas_stay_text_in_the_gradebook(notebooks, tmp_path):
     subs, out = make_class(notebooks, tmp_path), tmp_path / "results"
     (subs / "=1+1.ipynb").touch()
@@ -194,6 +200,7 @@ def test_names_that_look_like_formulas_stay_text_in_the_gradebook(notebooks, tmp
     assert_class_graded(out)
 
 
+@pytest.mark.slow
 def test_notebooks_of_the_same_name_in_two_folders_get_two_reports(notebooks, tmp_path):
     subs, out = make_class(notebooks, tmp_path), tmp_path / "results"
     for part, which in (("a", "solved"), ("b", "blank")):
@@ -213,6 +220,7 @@ def test_notebooks_of_the_same_name_in_two_folders_get_two_reports(notebooks, tm
     assert again.stderr.count("already graded") == 4 and rows(out) == book
 
 
+@pytest.mark.slow
 def test_resume_regrades_when_the_hidden_tests_change(notebooks, tmp_path):
     subs, out = make_class(notebooks, tmp_path), tmp_path / "results"
     hidden = tmp_path / "hidden-tests"
@@ -233,6 +241,7 @@ def test_resume_regrades_when_the_hidden_tests_change(notebooks, tmp_path):
     assert row(out, f"ana/{NB}")["hidden: n_bureau_again"] == "0"
 
 
+@pytest.mark.slow
 def test_resume_regrades_when_the_public_tests_change(notebooks, tmp_path):
     root = tmp_path / "course"  # a copy of the course's content, so its tests can change
     for part in ("data", "seeds", "quizzes", "exercises"):
@@ -247,6 +256,7 @@ def test_resume_regrades_when_the_public_tests_change(notebooks, tmp_path):
     assert_class_graded(out)
 
 
+@pytest.mark.slow
 def test_resume_regrades_under_another_grader_version(notebooks, tmp_path, monkeypatch):
     subs, out = make_class(notebooks, tmp_path), tmp_path / "results"
 
@@ -276,6 +286,7 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
 
 
+@pytest.mark.slow
 def test_a_hard_link_to_another_students_notebook_is_refused_for_both(notebooks, tmp_path):
     """GNU tar and Python's tarfile, unpacking eve's archive into the class folder, make her
     hard link to ben/01_soviets.ipynb a second name of ben's own file."""

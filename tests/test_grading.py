@@ -67,12 +67,14 @@ def test_strip_solutions_keeps_indentation_and_names():
         exercises.strip_solutions("# BEGIN SOLUTION\nx = 1\n")
 
 
+@pytest.mark.slow
 def test_solution_gets_full_marks(tmp_path):
     proc, report = grade(solution_copy(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert report["status"] == "graded" and report["score"] == report["max_score"] == 4
 
 
+@pytest.mark.slow
 def test_blank_student_version_gets_zero_with_hints(released, tmp_path):
     proc, report = grade(student_copy(released, tmp_path))
     assert proc.returncode == 1
@@ -80,6 +82,7 @@ def test_blank_student_version_gets_zero_with_hints(released, tmp_path):
     assert all("still `...`" in t["message"] for t in report["tests"])
 
 
+@pytest.mark.slow
 def test_wrong_answer_fails_the_named_test_with_its_hint(released, tmp_path):
     def answer(nb):
         for cell in nb.cells:
@@ -91,6 +94,7 @@ def test_wrong_answer_fails_the_named_test_with_its_hint(released, tmp_path):
     assert "n_bureau: Close: 8 is the number of paragraphs" in proc.stdout
 
 
+@pytest.mark.slow
 def test_wrong_type_is_reported_not_crashed(released, tmp_path):
     def answer(nb):
         for cell in nb.cells:
@@ -100,6 +104,7 @@ def test_wrong_type_is_reported_not_crashed(released, tmp_path):
     assert "should be a DataFrame" in t["message"] or "cannot be checked" in t["message"]
 
 
+@pytest.mark.slow
 def test_exception_in_one_cell_does_not_stop_the_others(tmp_path):
     nb = EX.notebook()
     nb.metadata["course"] = {"exercise": "01_soviets"}
@@ -111,6 +116,7 @@ def test_exception_in_one_cell_does_not_stop_the_others(tmp_path):
     assert report["problems"][0]["error"] == "ZeroDivisionError"
 
 
+@pytest.mark.slow
 def test_notebook_features_work_as_in_jupyter(tmp_path):
     """The cells run in an IPython shell, not a kernel: what students use in Jupyter still
     works (magics, display, shell commands, top-level await, get_ipython, Out and _)."""
@@ -132,6 +138,7 @@ def test_notebook_features_work_as_in_jupyter(tmp_path):
     assert proc.returncode == 0 and report["score"] == 4
 
 
+@pytest.mark.slow
 def test_foreign_kernelspec_is_normalised(tmp_path):
     path = solution_copy(tmp_path)
     nb = json.loads(path.read_text())
@@ -141,6 +148,7 @@ def test_foreign_kernelspec_is_normalised(tmp_path):
     assert proc.returncode == 0 and report["score"] == 4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content, says", [
     (b"{ this is not json", "not valid JSON"),
     (b"", "is empty"),
@@ -156,6 +164,7 @@ def test_bad_input_gets_a_clear_message_and_a_report(tmp_path, content, says):
     assert says in proc.stderr and len(proc.stderr.strip().splitlines()) <= 2
 
 
+@pytest.mark.slow
 def test_invalid_notebook_is_refused_and_its_run_stopped(tmp_path):
     """The full nbformat check runs while the kernel starts: a notebook that fails it is
     refused, and the run already under way is stopped at once, not left to its limits (here
@@ -172,6 +181,7 @@ def test_invalid_notebook_is_refused_and_its_run_stopped(tmp_path):
     assert "Open it in Jupyter, save it" in proc.stderr
 
 
+@pytest.mark.slow
 def test_notebook_without_exercise_metadata_is_refused_clearly(tmp_path):
     path = tmp_path / "anon.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), path)
@@ -179,6 +189,7 @@ def test_notebook_without_exercise_metadata_is_refused_clearly(tmp_path):
     assert proc.returncode == 2 and "does not say which exercise" in report["message"]
 
 
+@pytest.mark.slow
 def test_endless_loop_is_stopped_per_cell_and_the_rest_graded(released, tmp_path):
     def loop(nb):
         nb.cells.insert(2, nbformat.v4.new_code_cell("while True:\n    pass"))
@@ -189,6 +200,7 @@ def test_endless_loop_is_stopped_per_cell_and_the_rest_graded(released, tmp_path
     assert report["problems"][0]["error"] == "timeout"
 
 
+@pytest.mark.slow
 def test_whole_run_limit_stops_a_hang_with_exit_2(released, tmp_path):
     def loop(nb):
         nb.cells.insert(2, nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
@@ -224,6 +236,7 @@ def test_answers_round_trip_as_data_only():
     assert "still `...`" in out["e"].why
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ex", exercises.all_exercises(), ids=lambda e: e.id)
 def test_every_exercise_solution_passes_and_blank_fails(ex, tmp_path):
     """Prove the reference answers: each instructor solution gets full marks; its released

@@ -25,6 +25,7 @@ FAST = Limits(cell_timeout=5, total_timeout=60)
 MARKER = "SECRET-MARKER-5e1f0c-hidden-test-body"
 
 UNSAFE = {"on": False}  # the ``mode`` fixture (conftest.py) sets it: grade without the sandbox
+pytestmark = pytest.mark.slow  # every test grades a notebook, most of them twice
 
 
 def notebook(tmp_path, code: str, base: str = "blank", name="submission.ipynb") -> Path:

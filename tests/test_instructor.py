@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from course.content import banks, exercises, paths, questions, seeds
 
 CHAPTERS = seeds.chapters()
+pytestmark = pytest.mark.slow  # both editions, built
 
 
 def text(path):

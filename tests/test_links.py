@@ -38,6 +38,7 @@ def rename_id(page: Path, old: str, new: str) -> None:
 
 # ---------------------------------------------------------------- the real site and its record
 
+@pytest.mark.slow
 def test_every_recorded_address_leads_somewhere_and_every_address_is_recorded(student_site):
     lost, new = addresses.check(student_site, addresses.read_recorded(), addresses.load_redirects())
     assert not lost, f"lost without a redirect (add them to links/redirects.yml): {lost[:10]}"
@@ -62,6 +63,7 @@ def test_the_record_holds_every_chapter_paragraph_quiz_item_and_cited_work():
     assert any(a.startswith("glossary.html#term-") for a in recorded)
 
 
+@pytest.mark.slow
 def test_bibliography_entries_are_addressed_by_key_not_by_a_shifting_number(student_site):
     assert BIB_LINK.findall('<a href="../bibliography.html#id32">')  # the pattern sees the old form
     bibliography = (student_site / "bibliography.html").read_text(encoding="utf-8")
@@ -77,6 +79,7 @@ def test_bibliography_entries_are_addressed_by_key_not_by_a_shifting_number(stud
     assert entries and all(e.startswith("cite-") for e in entries), entries[:5]
 
 
+@pytest.mark.slow
 def test_footer_names_the_edition_on_every_page(student_site):
     version = edition.project_version()
     pages = addresses.pages(student_site)
@@ -88,6 +91,7 @@ def test_footer_names_the_edition_on_every_page(student_site):
         assert '<meta name="course-edition" content="student">' in html, page
 
 
+@pytest.mark.slow
 def test_the_repository_address_is_written_once_and_fills_the_footer(student_site):
     config = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
     url = config["repository"]["url"]
@@ -99,6 +103,7 @@ def test_the_repository_address_is_written_once_and_fills_the_footer(student_sit
 
 # ---------------------------------------------------------------- positive controls on a copy
 
+@pytest.mark.slow
 def test_a_renamed_anchor_fails_the_check_until_it_has_a_redirect(site):
     recorded, address = addresses.read_recorded(), "chapters/01_soviets.html#s000-p12"
     rename_id(site / "chapters" / "01_soviets.html", "s000-p12", "s000-p12-new")
@@ -114,6 +119,7 @@ def test_a_renamed_anchor_fails_the_check_until_it_has_a_redirect(site):
     assert (site / "chapters" / "01_soviets.html").read_text(encoding="utf-8") == html
 
 
+@pytest.mark.slow
 def test_a_moved_page_fails_the_check_until_it_has_a_forwarding_page(site):
     recorded = addresses.read_recorded()
     (site / "chapters" / "03_drive_out.html").rename(site / "chapters" / "03_out.html")
@@ -128,6 +134,7 @@ def test_a_moved_page_fails_the_check_until_it_has_a_forwarding_page(site):
     assert '"03_out.html"+location.hash' in stub
 
 
+@pytest.mark.slow
 def test_an_anchor_moved_to_another_page_is_forwarded(site):
     recorded, address = addresses.read_recorded(), "chapters/02_party.html#s001-p3"
     rename_id(site / "chapters" / "02_party.html", "s001-p3", "gone")
@@ -139,6 +146,7 @@ def test_an_anchor_moved_to_another_page_is_forwarded(site):
     assert '{"s001-p3": "01_soviets.html#s000-p3"}' in html
 
 
+@pytest.mark.slow
 def test_redirects_that_cannot_work_are_reported(site):
     problems = addresses.emit(site, {"old.html": "nowhere.html",
                                  "index.html": "syllabus.html",
@@ -177,6 +185,7 @@ def addresses_cmd(root: Path, site: Path, *extra: str) -> subprocess.CompletedPr
                           capture_output=True, text=True, env={"COURSE_ROOT": str(root), "PATH": "/usr/bin:/bin"})
 
 
+@pytest.mark.slow
 def test_addresses_command_checks_and_refreshes_the_record(site, tmp_path):
     root = tmp_path / "root"
     (root / "links").mkdir(parents=True)
@@ -203,6 +212,7 @@ def test_addresses_command_checks_and_refreshes_the_record(site, tmp_path):
 
 # ---------------------------------------------------------------- in a browser
 
+@pytest.mark.slow
 def test_forwarding_works_in_a_browser(site, browser, serve):
     (site / "chapters" / "03_drive_out.html").rename(site / "chapters" / "03_out.html")
     rename_id(site / "chapters" / "02_party.html", "s001-p3", "gone")

@@ -201,6 +201,7 @@ def test_hidden_tests_see_what_the_public_checks_do_not(solutions):
     assert "certainty" in hidden["test_chronology_rows"]["message"]
 
 
+@pytest.mark.slow
 def test_course_grade_runs_the_hidden_tests(tmp_path):
     """As a teacher grades: `course grade NB... --hidden-tests instructor/hidden-tests`, from the
     course folder. Solutions get every point, public and hidden; blank notebooks none."""

@@ -71,6 +71,7 @@ def only_one_spoilt(report, name: str) -> str:
 
 # ---------------------------------------------------------------- attacks, end to end
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", [
     "peak_para = 10**5000",
     # with Python's own limit lifted in the notebook, the grader's processes still refuse it
@@ -81,17 +82,20 @@ def test_09_an_int_too_long_to_write_costs_only_that_answer(tmp_path, code):
     assert "an int of more than 4000 digits, which cannot be checked" in hint
 
 
+@pytest.mark.slow
 def test_11_a_lone_surrogate_in_an_answer_costs_only_that_answer(tmp_path, mode):
     hint = only_one_spoilt(run(notebook(tmp_path, 'n_bureau = {"\\udcff": 1}')), "n_bureau")
     assert "a dict holding a str with a character that is not text (a lone surrogate)" in hint
 
 
+@pytest.mark.slow
 def test_11_a_lone_surrogate_in_a_table_costs_only_that_answer(tmp_path):
     code = 'chronology = chronology.rename(columns={"id": "id\\udcff"})'
     hint = only_one_spoilt(run(notebook(tmp_path, code)), "chronology")
     assert "a DataFrame with a character that is not text (a lone surrogate)" in hint
 
 
+@pytest.mark.slow
 def test_12_an_error_holding_a_lone_surrogate_is_listed(tmp_path, mode):
     report = run(notebook(tmp_path, 'raise ValueError("bad \\ud800 char")'))
     assert report["status"] == "graded" and report["score"] == report["max_score"]
@@ -100,6 +104,7 @@ def test_12_an_error_holding_a_lone_surrogate_is_listed(tmp_path, mode):
     assert "bad \\ud800 char" in report["text"]  # written out in the Markdown report too
 
 
+@pytest.mark.slow
 def test_20_interrupting_the_process_that_watches_the_run_does_nothing(tmp_path, mode):
     """SIGINT to the supervisor (and, in the sandbox, to every process of the run) used to
     kill it: "could not grade". The cell limit must still interrupt the notebook's own cells."""
@@ -116,12 +121,14 @@ def test_20_interrupting_the_process_that_watches_the_run_does_nothing(tmp_path,
     assert problem["error"] == "timeout" and "time.sleep(60)" in problem["code"]
 
 
+@pytest.mark.slow
 def test_25_a_line_too_deep_to_parse_in_the_pipe_is_ignored(tmp_path, mode):
     code = INTO_PIPE + "into_pipe(b'[' * 100_000 + b'\\n')"
     report = run(notebook(tmp_path, code))
     assert report["status"] == "graded" and report["score"] == report["max_score"]
 
 
+@pytest.mark.slow
 def test_25_answers_deep_enough_to_break_the_grader_cost_only_that_answer(tmp_path):
     """A forged answers line that the supervisor can parse but the grader, deeper in its own
     stack, could not (here, from about 960 to 985 levels: json's C parser counts against
@@ -136,6 +143,7 @@ def test_25_answers_deep_enough_to_break_the_grader_cost_only_that_answer(tmp_pa
     assert "is a value nested too deeply, which cannot be checked" in hint
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("payload", [
     {"__dataframe__": "this is not json"},
     {"__dataframe__": 5},
@@ -149,6 +157,7 @@ def test_28_a_malformed_payload_costs_only_that_answer(tmp_path, mode, payload):
     assert "in a form the grader could not read" in hint
 
 
+@pytest.mark.slow
 def test_54_a_notebook_nested_too_deeply_does_not_stop_the_next_one(tmp_path):
     deep = tmp_path / "deep.ipynb"
     deep.write_text('{"cells": ' + "[" * 200_000 + "]" * 200_000 + ', "metadata": {}, '

@@ -34,6 +34,7 @@ def tiny_site(tmp_path):
     return site
 
 
+@pytest.mark.slow
 def test_shared_assets_once_own_files_per_page(browser, tiny_site):
     loads, outside = page_weight.record_loads(tiny_site, page_weight.site_pages(tiny_site), browser)
     shared, own = page_weight.weigh(tiny_site, loads)
@@ -45,6 +46,7 @@ def test_shared_assets_once_own_files_per_page(browser, tiny_site):
     assert own["heavy.html"]["_images/big.png"] == 310_000
 
 
+@pytest.mark.slow
 def test_report_flags_only_the_page_over_300_kb(browser, tiny_site, capsys):
     assert page_weight.main(["--site", str(tiny_site)], browser) == 0
     out = capsys.readouterr().out
@@ -62,6 +64,7 @@ def test_a_missing_site_gets_a_clear_message(tmp_path, capsys):
 KEPT = ["index.html", "glossary.html", "chapters/01_soviets_notebook.html"]
 
 
+@pytest.mark.slow
 def test_runs_on_the_built_site_and_flags_a_heavy_page_added_to_it(browser, student_site, tmp_path, capsys):
     """The built site, cut to three real pages (to stay quick) plus a synthetic heavy page."""
     site = tmp_path / "html"

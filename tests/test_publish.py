@@ -52,6 +52,7 @@ def make_dry_run(*args) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_deploy_workflow_validates_against_the_actions_schema():
     proc = subprocess.run([str(VALIDATOR), str(WORKFLOW)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -143,6 +144,7 @@ def published(origin: Path) -> set[str]:
     return set(ls.stdout.split()) if ls.returncode == 0 else set()
 
 
+@pytest.mark.slow
 def test_publish_steps_push_exactly_the_student_site_to_gh_pages(student_site, tmp_path):
     work, origin = checkout_with_site(tmp_path, student_site)
     (work / "_build" / "html" / "kept.ipynb").write_text("{}")  # ignored in main, published here
@@ -161,6 +163,7 @@ def test_publish_steps_push_exactly_the_student_site_to_gh_pages(student_site, t
     assert log == ["Publish the student site built from 0123abc"]
 
 
+@pytest.mark.slow
 def test_publish_steps_refuse_the_instructor_edition(instructor_site, tmp_path):
     work, origin = checkout_with_site(tmp_path, instructor_site)
     procs = run_publish_steps(work, tmp_path)
@@ -169,6 +172,7 @@ def test_publish_steps_refuse_the_instructor_edition(instructor_site, tmp_path):
     assert published(origin) == set()
 
 
+@pytest.mark.slow
 def test_publish_steps_refuse_a_student_site_with_one_instructor_page(student_site, instructor_site, tmp_path):
     work, origin = checkout_with_site(tmp_path, student_site)
     shutil.copy(instructor_site / "instructor" / "index.html", work / "_build" / "html" / "extra.html")
@@ -195,6 +199,7 @@ def test_changelog_counts_agree_with_the_quiz_banks():
     assert f"{sum(counts.values())} single-answer items" in entry
 
 
+@pytest.mark.slow
 def test_changelog_is_a_page_for_teachers(student_site):
     page = (student_site / "teachers" / "changes.html").read_text(encoding="utf-8")
     assert f"{VERSION}" in page and "s000-q01" in page
@@ -203,6 +208,7 @@ def test_changelog_is_a_page_for_teachers(student_site):
         assert words in guide, words
 
 
+@pytest.mark.slow
 def test_the_student_site_holds_no_hidden_tests(student_site):
     assert not [p for p in student_site.rglob("*") if "hidden-tests" in p.parts]
     assert [leak for path, text in site_texts(student_site) for leak in hidden_test_leaks(path.name, text)] == []
@@ -348,6 +354,7 @@ def check_edition(dist: Path, version: str, commit_time: int | None = None) -> N
         assert len(files) == len(banks.all_banks()) and all(f.endswith(lms.SUFFIX[fmt]) for f in files), files
 
 
+@pytest.mark.slow
 def test_cuts_an_edition_with_checksums(clean_repo, student_site, instructor_site, monkeypatch):
     use_built_sites(monkeypatch, student_site, instructor_site)
     written = edition.release_edition(VERSION, root=clean_repo)
@@ -362,6 +369,7 @@ def test_cuts_an_edition_with_checksums(clean_repo, student_site, instructor_sit
                           capture_output=True).returncode == 1
 
 
+@pytest.mark.slow
 def test_refuses_a_student_site_that_lost_a_recorded_address(clean_repo, student_site, instructor_site,
                                                              monkeypatch, tmp_path):
     broken = Path(shutil.copytree(student_site, tmp_path / "broken"))
@@ -371,6 +379,7 @@ def test_refuses_a_student_site_that_lost_a_recorded_address(clean_repo, student
     refused(clean_repo, VERSION, "lost 1 recorded address")
 
 
+@pytest.mark.slow
 def test_make_release_end_to_end(clean_repo, student_site, tmp_path):
     """One real run of `course release-edition`: both editions built by jupyter-book in a clean
     copy of the repository, checked and archived. The copy's _config.yml points jupyter-book at

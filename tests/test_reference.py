@@ -80,6 +80,7 @@ def test_schema_validation_catches_a_bad_row():
 
 # --- pages ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_syllabus_shows_each_chapter_question_and_time_from_the_chapter_page(student_site):
     page = text(student_site / "syllabus.html")
     total = 0
@@ -91,6 +92,7 @@ def test_syllabus_shows_each_chapter_question_and_time_from_the_chapter_page(stu
     assert f"{total} min" in page
 
 
+@pytest.mark.slow
 def test_timeline_page_lists_every_event_beside_its_chart(student_site):
     page = soup(student_site / "timeline.html")
     table_rows = page.select(".course-timeline tbody tr")
@@ -100,12 +102,14 @@ def test_timeline_page_lists_every_event_beside_its_chart(student_site):
     assert img and len(img.get("alt", "")) > 40
 
 
+@pytest.mark.slow
 def test_people_page_lists_everyone(student_site):
     page = text(student_site / "people.html")
     for p in load_yaml("people.yml"):
         assert flat(p["name"]) in page, p["id"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("slug, seed", seeds.chapters(), ids=[c for c, _ in seeds.chapters()])
 def test_chapter_key_people_come_from_the_people_file(student_site, slug, seed):
     """Each chapter lists exactly the people its text names, with their line from people.yml."""
@@ -119,6 +123,7 @@ def test_chapter_key_people_come_from_the_people_file(student_site, slug, seed):
         assert (line in shown) == named_here, (slug, p["id"])
 
 
+@pytest.mark.slow
 def test_bibliography_page_and_chapter_citations(student_site):
     bib = soup(student_site / "bibliography.html")
     assert len(bib.select("main .citation, main dl.citation > dt, main div.citation")) >= 15
@@ -139,6 +144,7 @@ def test_citation_cff_agrees_with_the_project():
 
 # --- accessibility --------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_image_has_real_alt_text(student_site):
     for path in student_site.rglob("*.html"):
         for img in soup(path).select("main img"):
@@ -146,6 +152,7 @@ def test_every_image_has_real_alt_text(student_site):
             assert alt and not re.search(r"\.(png|svg|jpe?g)$", alt), f"{path.name}: {img.get('src')}"
 
 
+@pytest.mark.slow
 def test_headings_never_skip_a_level(student_site):
     for path in student_site.rglob("*.html"):
         levels = [int(h.name[1]) for h in soup(path).select("main article h1, main article h2, "

@@ -109,6 +109,7 @@ def test_release_holds_no_hidden_tests(repo):
     assert hidden_test_leaks("hidden", (HIDDEN_TESTS / "01_soviets" / "tests.py").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_wheel_holds_no_hidden_tests(course_wheel):
     with zipfile.ZipFile(course_wheel) as wheel:
         names = wheel.namelist()
@@ -135,6 +136,7 @@ def test_released_package_is_complete_and_leaves_nothing_behind(repo):
 
 # ---------------------------------------------------------------- the workflows
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workflow", ["student", "teacher"])
 def test_workflows_validate_against_the_actions_schema(repo, workflow):
     path = repo / STUDENT_WORKFLOW if workflow == "student" else TEACHER_WORKFLOW
@@ -142,6 +144,7 @@ def test_workflows_validate_against_the_actions_schema(repo, workflow):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_the_validator_rejects_a_broken_workflow(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n"
@@ -160,6 +163,7 @@ def test_student_workflow_caches_pip_uploads_reports_and_needs_no_classroom(repo
     assert True in spec and "push" in spec[True]  # YAML reads the key `on` as True
 
 
+@pytest.mark.slow
 def test_blank_repository_fails_with_hints(repo, tmp_path):
     copy = fresh_copy(repo, tmp_path)
     env = ci_env(tmp_path)
@@ -172,6 +176,7 @@ def test_blank_repository_fails_with_hints(repo, tmp_path):
     assert len(list((copy / "reports").glob("*.report.md"))) == len(exercises.all_exercises())
 
 
+@pytest.mark.slow
 def test_solved_repository_passes(repo, tmp_path):
     copy = fresh_copy(repo, tmp_path, solved=True)
     env = ci_env(tmp_path)
@@ -212,6 +217,7 @@ def gradebook(out: Path) -> dict:
         return {row["student"]: row for row in csv.DictReader(fh)}
 
 
+@pytest.mark.slow
 def test_grade_all_grades_a_class_in_parallel_and_resumes(repo, tmp_path):
     subs, out = class_folder(repo, tmp_path), tmp_path / "results"
     proc = subprocess.run([COURSE, "grade-all", str(subs), "--out", str(out)], capture_output=True,
@@ -244,6 +250,7 @@ def test_grade_all_grades_a_class_in_parallel_and_resumes(repo, tmp_path):
     assert "already graded" not in forced.stderr and gradebook(out) == book
 
 
+@pytest.mark.slow
 def test_teacher_workflow_grades_with_hidden_tests(repo, tmp_path):
     """The hidden tests come from a private repository (here a local bare one), cloned with
     the token outside the workspace and without their history; the job's copy of the course
@@ -278,6 +285,7 @@ def test_teacher_workflow_grades_with_hidden_tests(repo, tmp_path):
     assert book["ben"]["hidden: n_bureau_again"] == "0"
 
 
+@pytest.mark.slow
 def test_teacher_workflow_uses_the_courses_own_hidden_tests_by_default(repo, tmp_path):
     subs = class_folder(repo, tmp_path)
     workspace, runner_temp = tmp_path / "workspace", tmp_path / "runner-temp"
@@ -331,6 +339,7 @@ def test_guides_state_the_graders_real_limits():
     assert "grade-submissions.yml" in teacher and "grade.yml" in student
 
 
+@pytest.mark.slow
 def test_guides_are_in_the_book(student_site):
     for page, title in [("checking.html", "How your work is checked"),
                         ("teachers/grading-with-ci.html", "Grading with CI")]:

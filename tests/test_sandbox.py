@@ -29,6 +29,7 @@ from course.grading.grade import Limits, grade, write_reports
 EX = exercises.get("01_soviets")
 FAST = Limits(cell_timeout=10, total_timeout=60)
 COURSE = str(Path(sys.executable).parent / "course")
+pytestmark = pytest.mark.slow  # every test grades in the sandbox
 
 
 def notebook(folder: Path, code: str, base: str = "blank", name: str = "submission.ipynb",

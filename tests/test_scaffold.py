@@ -161,6 +161,7 @@ def test_chapter_is_added_at_the_end_of_the_chapters_part(made):
     assert new == old, "nothing else in the toc changes"
 
 
+@pytest.mark.slow
 def test_exercise_skeleton_releases_and_grades(made, tmp_path):
     rel = tmp_path / "release"
     proc = course(made.repo, "release", "--to", str(rel))
@@ -186,6 +187,7 @@ def test_exercise_skeleton_releases_and_grades(made, tmp_path):
 
 # ---------------------------------------------------------------- the built book
 
+@pytest.mark.slow
 def test_page_renders_the_whole_reading_with_one_anchor_per_paragraph(site):
     html = (site / "chapters" / f"{SLUG}.html").read_text(encoding="utf-8")
     for n in range(1, N + 1):
@@ -197,6 +199,7 @@ def test_page_renders_the_whole_reading_with_one_anchor_per_paragraph(site):
         assert rendered[n - 1] == f"¶{n} " + " ".join(para.split())
 
 
+@pytest.mark.slow
 def test_every_template_section_is_a_todo_box_under_a_draft_banner(site):
     page = soup(site / "chapters" / f"{SLUG}.html")
     main = page.select_one("article.bd-article")
@@ -214,6 +217,7 @@ def test_every_template_section_is_a_todo_box_under_a_draft_banner(site):
         assert len(box.get_text()) > 150, f"{name}: the box must say what to write"
 
 
+@pytest.mark.slow
 def test_new_chapter_is_in_the_books_navigation(site):
     index = soup(site / "index.html")
     assert index.select(f"nav a[href*='chapters/{SLUG}.html']")
@@ -221,6 +225,7 @@ def test_new_chapter_is_in_the_books_navigation(site):
     assert page.select(f"nav a[href*='{SLUG}_exercise.html']")
 
 
+@pytest.mark.slow
 def test_notebook_skeleton_runs_in_the_build(site):
     page = soup(site / "chapters" / f"{SLUG}_notebook.html")
     assert not page.select(".output.error, .output.traceback")
@@ -230,6 +235,7 @@ def test_notebook_skeleton_runs_in_the_build(site):
     assert len(page.select(".admonition.todo")) == 5
 
 
+@pytest.mark.slow
 def test_exercise_page_shows_the_sample_question_without_its_solution(site):
     page = soup(site / "chapters" / f"{SLUG}_exercise.html")
     text = page.get_text()
@@ -239,6 +245,7 @@ def test_exercise_page_shows_the_sample_question_without_its_solution(site):
     assert page.select_one(f".admonition.{scaffold.DRAFT_CLASS}")
 
 
+@pytest.mark.slow
 def test_syllabus_lists_the_draft_without_counting_its_time(site):
     rows = [" ".join(tr.get_text(" ").split()) for tr in soup(site / "syllabus.html").select("tr")]
     (draft,) = [r for r in rows if TITLE in r]

@@ -2,6 +2,7 @@
 Which option is the key, and what a distractor's feedback cites, come from the quiz bank."""
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from course.content import banks
@@ -32,6 +33,7 @@ print("WIDGET-OK")
 '''
 
 
+@pytest.mark.slow  # a Jupyter kernel
 def test_widget_quiz_gives_the_same_feedback_in_a_kernel(tmp_path):
     options = banks.item("s000-q01")["options"]
     key = next(n for n, o in enumerate(options) if o["correct"])

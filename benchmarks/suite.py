@@ -1,0 +1,74 @@
+"""Time the two speeds of the test suite: `make check` (target: under 2 minutes on 2 cores) and
+`make test` (target: 12 minutes or less on a quiet 2-core machine). Figures, not pass/fail.
+
+    .venv/bin/python benchmarks/suite.py             both, through make (as a user runs them)
+    .venv/bin/python benchmarks/suite.py --pytest    the same tests through pytest alone, without
+                                                     make's set-up steps (venv, npm, wheelhouse)
+    .venv/bin/python benchmarks/suite.py --only check
+
+For each run: the wall time, pytest's own summary line, and the slowest tests (--durations).
+The load average is printed before and after: on a shared machine the figures say little.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+RUNS = {
+    "check": (["make", "check"], [str(PYTHON), "-m", "pytest", "-m", "not slow"], 120),
+    "test": (["make", "test"], [str(PYTHON), "-m", "pytest"], 720),
+}
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def timed(name: str, cmd: list[str], target: int, durations: int) -> dict:
+    # PYTEST_ADDOPTS reaches the pytest that make runs, too.
+    env = {**os.environ, "PYTEST_ADDOPTS": f"--durations={durations} -p no:cacheprovider"}
+    print(f"== {name}: {' '.join(cmd)}  (load average before: {load()})", flush=True)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    out = proc.stdout + proc.stderr
+    summary = [ln for ln in out.splitlines() if re.search(r"\b(passed|failed|error)\b.* in [\d.]+s", ln)]
+    m = re.search(r"=+ slowest \d+ durations =+\n(.*?)(?:\n\n|\n=)", out, re.S)
+    slowest = m.group(1).rstrip() if m else ""
+    print(f"   exit {proc.returncode}; wall {wall:6.1f} s (target {target} s: "
+          f"{'met' if wall <= target else 'missed'}); load average after: {load()}")
+    print(f"   pytest: {summary[-1].strip('= ') if summary else '(no summary line; see the output below)'}")
+    if slowest:
+        print("   slowest:\n" + "\n".join(f"     {ln}" for ln in slowest.splitlines()))
+    if proc.returncode != 0 and not summary:
+        print(out[-3000:])
+    return {"name": name, "wall": wall, "exit": proc.returncode}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pytest", action="store_true", help="run pytest directly, not make")
+    parser.add_argument("--only", choices=sorted(RUNS), help="time one of the two")
+    parser.add_argument("--durations", type=int, default=15, help="slowest tests to list (default 15)")
+    a = parser.parse_args(argv)
+    if not PYTHON.exists():
+        print("No .venv here: run `make check` once first (it makes the venv).", file=sys.stderr)
+        return 2
+    results = []
+    for name, (make_cmd, pytest_cmd, target) in RUNS.items():
+        if a.only in (None, name):
+            results.append(timed(name, pytest_cmd if a.pytest else make_cmd, target, a.durations))
+    print("\n" + "  ".join(f"{r['name']}: {r['wall']:.0f} s (exit {r['exit']})" for r in results))
+    return max(r["exit"] for r in results)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,11 +6,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('pyproject.toml','rb').read()).hexdigest()[:12])")
-JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor test serve release addresses clean bench bench-grading bench-weight chromium bubblewrap wheelhouse
+.PHONY: book instructor test check lint format serve release addresses clean bench bench-grading bench-weight chromium bubblewrap wheelhouse
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +17,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[jupyter,book,test]"
 	rm -f $(VENV)/.installed-* && touch $@
 
+# The jupyter-book command line is written once, in course/project.py (build_command).
 book: $(STAMP)
-	$(JB)
+	$(BIN)/course build-book
 
 instructor: $(STAMP)
 	$(BIN)/course build-instructor
@@ -62,6 +62,16 @@ $(WH_STAMP): $(STAMP)
 	touch $@
 
 wheelhouse: $(WH_STAMP)
+
+# Lint (ruff, configured in pyproject.toml): what `make check` and the pre-commit hooks run.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Rewrite the code as the linter and formatter want it (then review the diff).
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 test: $(STAMP) $(NODE_STAMP) $(WH_STAMP) chromium bubblewrap
 	$(BIN)/python -m pytest

@@ -51,15 +51,25 @@ def make_dry_run(*args) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-def test_deploy_workflow_validates_against_the_actions_schema():
-    proc = subprocess.run([str(VALIDATOR), str(WORKFLOW)], capture_output=True, text=True)
+@pytest.mark.parametrize("workflow", [WORKFLOW, WORKFLOW.with_name("tests.yml")], ids=lambda p: p.name)
+def test_deploy_and_tests_workflows_validate_against_the_actions_schema(workflow):
+    proc = subprocess.run([str(VALIDATOR), str(workflow)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_deploy_workflow_triggers_permissions_cache_and_failure_reports():
     spec = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     on = spec[True]  # YAML reads the key `on` as True
-    assert on["push"] == {"branches": ["main"]} and "workflow_dispatch" in on
+    # Published only after the tests passed on a push to main, and only that tested commit.
+    assert list(on) == ["workflow_run"]
+    assert on["workflow_run"] == {"workflows": ["Tests"], "types": ["completed"], "branches": ["main"]}
+    tests = yaml.safe_load((ROOT / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8"))
+    assert tests["name"] == "Tests" and {"push", "pull_request"} <= set(tests[True])
+    (job,) = spec["jobs"].values()
+    assert job["if"] == ("github.event.workflow_run.conclusion == 'success' && "
+                         "github.event.workflow_run.event == 'push'")
+    checkout = next(s for s in steps() if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}"
     assert spec["permissions"] == {"contents": "write"}
     assert spec["concurrency"]["group"] and spec["concurrency"]["cancel-in-progress"] is False
     used = [s["uses"] for s in steps() if "uses" in s]

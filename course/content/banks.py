@@ -55,6 +55,12 @@ def _schema() -> dict:
     return json.loads((SCHEMAS / "quiz_bank.schema.json").read_text(encoding="utf-8"))
 
 
+def taxonomy(field: str) -> tuple[str, ...]:
+    """The levels a quiz item's ``bloom`` or ``skill`` may take, in order: the schema's enum, the
+    one place they are written (guided questions use the same two lists)."""
+    return tuple(_schema()["properties"]["items"]["items"]["properties"][field]["enum"])
+
+
 def _check_ref(ref: Ref, where: str) -> list[str]:
     try:
         count = seeds.paragraph_count(ref.seed)
@@ -123,6 +129,10 @@ def load(path: Path) -> dict:
     except yaml.YAMLError as exc:
         raise BankError(f"{source}: not valid YAML: {exc}") from None
     problems = validate(bank if isinstance(bank, dict) else {"items": bank}, source)
+    if isinstance(bank, dict) and bank.get("chapter") not in (None, path.stem):
+        # The file name is the chapter's identity (quizzes/<slug>.yml); the field must agree.
+        problems.append(f"{source}: chapter: {bank['chapter']!r} but the file is {path.name}; "
+                        f"they must name the same chapter ({path.stem})")
     if problems:
         raise BankError("invalid quiz bank:\n  " + "\n  ".join(problems))
     return bank

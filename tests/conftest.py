@@ -27,8 +27,9 @@ def run(cmd, **kw):
 
 
 def build_book(out: Path, *extra: str) -> Path:
-    proc = run([str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(out),
-                "-W", "-n", "--keep-going", *extra])
+    from course import project
+
+    proc = run([*project.build_command(ROOT, out=out), *extra])
     assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     return out / "_build" / "html"
 

@@ -21,6 +21,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 import conftest
+from course import project
 from course.content import exercises, paths
 from course.publishing import edition, lms
 from test_release import VALIDATOR, hidden_test_leaks
@@ -87,24 +88,23 @@ def test_the_build_step_is_the_readmes_command_and_the_tests_build(monkeypatch):
     assert build["run"] == "make book"
     readme_block = (ROOT / "README.md").read_text(encoding="utf-8").split("```")[1]
     assert any(line.split("#")[0].strip() == "make book" for line in readme_block.splitlines())
-    # What `make book` runs, as make itself reports it ...
+    # What `make book` runs, as make itself reports it: the course's one build command ...
     dry = make_dry_run("book")
-    (make_line,) = [ln for ln in dry.stdout.splitlines() if "jupyter-book build" in ln]
-    make_args = shlex.split(make_line)
-    make_flags = make_args[make_args.index("build") + 2:]  # after `build .`
-    assert make_flags == ["-W", "-n", "--keep-going"]
-    # ... is what the tests' student_site fixture runs, and what an edition is built with.
+    assert dry.stdout.strip().splitlines()[-1] == ".venv/bin/course build-book", dry.stdout
+    expected = project.build_command(ROOT)
+    assert Path(expected[0]).name == "jupyter-book" and expected[1:] == ["build", str(ROOT), "-W", "-n", "--keep-going"]
+    # ... which `course build-book`, the tests' student_site fixture and an edition's student
+    # site all run (an edition and the fixture into their own folder).
     seen = []
     monkeypatch.setattr(conftest, "run", lambda cmd, **kw: seen.append(cmd) or
                         subprocess.CompletedProcess(cmd, 0, "", ""))
     monkeypatch.setattr(subprocess, "call", lambda cmd, **kw: seen.append(cmd) or 0)
     conftest.build_book(Path("/out"))
     edition.build_student(Path("/out"))
-    for cmd in seen:
-        assert Path(cmd[0]).name == "jupyter-book" and cmd[1] == "build"
-        rest = cmd[2:]
-        i = rest.index("--path-output")
-        assert rest[:i] + rest[i + 2:] == [str(ROOT), *make_flags]
+    from course import cli
+
+    assert cli.main(["build-book"]) == 0
+    assert seen == [project.build_command(ROOT, out=Path("/out"))] * 2 + [expected]
 
 
 def test_the_workflow_never_builds_or_publishes_the_instructor_edition():

@@ -11,7 +11,11 @@ NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print
 
 .PHONY: book instructor test check lint format serve release addresses clean bench bench-grading bench-weight chromium bubblewrap wheelhouse
 
+# Debian splits venv out of python3: install it when run as root, else say what to install.
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; \
+	  else echo "Python's venv is missing: sudo apt-get install python3-venv"; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
 	$(BIN)/python -m pip install --quiet -e ".[jupyter,book,test]"

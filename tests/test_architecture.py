@@ -18,7 +18,7 @@ ALLOWED = {
     "project": {"content"},
     "notebook": {"content", "grading", "project", "notebook"},
     "grading": {"content", "files", "grading", "course"},
-    "book": {"content", "notebook", "publishing", "project", "book"},
+    "book": {"content", "notebook", "publishing", "project", "grading", "book"},
     "publishing": {"content", "notebook", "project", "files", "publishing", "course"},
     "authoring": {"content", "notebook", "project", "files", "authoring"},
     "cli": {"content", "grading", "publishing", "authoring", "project", "files"},

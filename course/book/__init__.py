@@ -48,9 +48,11 @@ def on_config_inited(app, config):
     assets.add_static_paths(app, config)
     if config.course_edition != "instructor":
         config.exclude_patterns.append("instructor/**")
-    # Facts pages quote, each from its one source: {{ python_min }} in any page.
+    # Facts pages quote, each from its one source: {{ python_min }}, {{ limits.cell_timeout }} …
+    from course.grading.grade import published_limits
+
     config.myst_substitutions = {**getattr(config, "myst_substitutions", {}),
-                                 "python_min": project.python_min()}
+                                 "python_min": project.python_min(), "limits": published_limits()}
 
 
 def on_builder_inited(app):

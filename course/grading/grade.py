@@ -178,6 +178,18 @@ class Limits:
     processes: int = 64         # processes and threads of the run at once
 
 
+def published_limits() -> dict:
+    """The default limits as the guides quote them (``{{ limits.cell_timeout }}`` and so on in
+    ``checking.md`` and ``teachers/grading-with-ci.md``): written here and nowhere else."""
+    from course.grading.execute import FILE_LIMIT_MB
+
+    lim = Limits()
+    return {"cell_timeout": lim.cell_timeout, "total_timeout": lim.total_timeout,
+            "total_minutes": lim.total_timeout // 60, "memory_gb": lim.memory_mb // 1024,
+            "output_mb": lim.output_kb // 1024, "file_mb": FILE_LIMIT_MB, "processes": lim.processes,
+            "disk_mb": lim.disk_mb, "tmp_mb": sandbox.TMP_MB, "notebook_mb": MAX_NOTEBOOK_MB}
+
+
 def _runs_parent() -> Path:
     """One private folder (mode 700) holds every run folder of this user. Each run folder is
     locked while its run lasts; one left by a grader that was killed is removed here, so no

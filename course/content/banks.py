@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -138,7 +138,7 @@ def load(path: Path) -> dict:
     return bank
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_cached(path: Path, mtime: float) -> dict:
     return load(path)
 

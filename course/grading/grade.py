@@ -10,8 +10,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import select
+import shutil
 import signal
 import site
 import stat

@@ -24,7 +24,6 @@ import yaml
 from course.content import paths
 
 
-
 def addresses_file() -> Path:
     """``links/addresses.txt``: every address of the student site that must last."""
     return paths.ROOT / "links" / "addresses.txt"
@@ -217,8 +216,9 @@ def emit(site: Path, redirects: dict[str, str]) -> list[str]:
                 problems.append(f"redirect {page}#{frag} → {new}: the anchor {frag} is still on "
                                 f"{page}; remove the redirect or the anchor.")
             elif new_page == page and new_frag:  # the old id goes beside the new one
+                alias = _ALIAS.format(frag)
                 clean, n = re.subn(rf'<[a-zA-Z][^<>]*\sid="{re.escape(new_frag)}"',
-                                   lambda m: _ALIAS.format(frag) + m.group(0), clean, count=1)
+                                   lambda m, alias=alias: alias + m.group(0), clean, count=1)
                 if not n:
                     problems.append(f"redirect {page}#{frag} → {new}: no element has the id {new_frag}.")
             else:

@@ -153,8 +153,10 @@ class Emendations(MystDirective):
     def run(self):
         self.env.note_dependency(str(paths.SEEDS / "emendations.csv"))
         lines = ["| Seed | ¶ | Original | Reading | Reason |", "|---|---|---|---|---|"]
+        def cell(text: str) -> str:  # a | in a table cell must be escaped
+            return text.replace("|", "\\|")
+
         for em in seeds.emendations():
-            cell = lambda t: t.replace("|", "\\|")
             lines.append(f"| {em.seed} | {para_link(em.seed, em.paragraph, str(em.paragraph))} | "
                          f"“{cell(em.original)}” | “{cell(em.reading)}” | {cell(em.reason)} |")
         return self.parse_myst("\n".join(lines))

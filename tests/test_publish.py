@@ -133,13 +133,16 @@ def checkout_with_site(tmp_path, site: Path) -> tuple[Path, Path]:
 
 
 def run_publish_steps(work: Path, tmp_path: Path) -> list[subprocess.CompletedProcess]:
-    """The steps after the build, exactly as written, with what the runner provides."""
+    """The steps after the build, exactly as written, with what the runner provides (the tested
+    commit is the workflow_run's head_sha; GITHUB_SHA, main's latest commit, may differ)."""
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RUNNER_TEMP": str(tmp_path),
-           "GITHUB_SHA": "0123abc", "LANG": "C.UTF-8"}
+           "GITHUB_SHA": "4567def", "LANG": "C.UTF-8"}
+    expressions = {"${{ github.event.workflow_run.head_sha }}": "0123abc"}
     done = []
     for step in run_steps()[1:]:
+        step_env = {k: expressions.get(v, v) for k, v in step.get("env", {}).items()}
         proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=work, capture_output=True,
-                              text=True, env={**env, **step.get("env", {})}, timeout=300)
+                              text=True, env={**env, **step_env}, timeout=300)
         done.append(proc)
         if proc.returncode:
             break

@@ -8,20 +8,24 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('pyproject.toml','rb').read()).hexdigest()[:12])")
-JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor check lint test serve release addresses clean bench bench-grading bench-weight chromium bubblewrap wheelhouse
+.PHONY: book instructor test check lint format serve release addresses clean bench bench-grading bench-weight chromium bubblewrap wheelhouse
 
+# Debian splits venv out of python3: install it when run as root, else say what to install.
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; \
+	  else echo "Python's venv is missing: sudo apt-get install python3-venv"; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
 	$(BIN)/python -m pip install --quiet -e ".[jupyter,book,test]"
 	rm -f $(VENV)/.installed-* && touch $@
 
+# The jupyter-book command line is written once, in course/project.py (build_command).
 book: $(STAMP)
-	$(JB)
+	$(BIN)/course build-book
 
 instructor: $(STAMP)
 	$(BIN)/course build-instructor
@@ -65,11 +69,19 @@ $(WH_STAMP): $(STAMP)
 
 wheelhouse: $(WH_STAMP)
 
+# Lint (ruff, configured in pyproject.toml): what `make check` and the pre-commit hooks run.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Rewrite the code as the linter and formatter want it (then review the diff).
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
 # The fast half: lint, then every test not marked slow (pyproject.toml). Needs only the venv.
 check: $(STAMP) lint
 	$(BIN)/python -m pytest -m "not slow"
-
-lint:
 
 test: $(STAMP) $(NODE_STAMP) $(WH_STAMP) chromium bubblewrap
 	$(BIN)/python -m pytest

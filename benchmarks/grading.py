@@ -110,6 +110,7 @@ def make_class(folder: Path, size: int, seed: int = 1917) -> dict[str, str]:
     ``solved``, ``blank`` or ``wrong:<answer>``. Every fifth student hands in a folder (as a
     student repository would be), the others a single notebook."""
     import nbformat
+
     from course.content import exercises
 
     n_blank, n_wrong = round(size * SHARE_BLANK), round(size * SHARE_WRONG)

@@ -95,7 +95,9 @@ def record_loads(site: Path, pages: list[str], browser=None) -> tuple[dict[str, 
 def weigh(site: Path, loads: dict[str, set[str]]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """Split the loads into shared assets (requested by every page) and each page's own files,
     with their sizes in bytes (0 for a file the page asked for that does not exist)."""
-    size = lambda f: (site / f).stat().st_size if (site / f).is_file() else 0
+    def size(f):
+        return (site / f).stat().st_size if (site / f).is_file() else 0
+
     shared = set.intersection(*loads.values()) - set(loads) if len(loads) > 1 else set()
     shared_sizes = {f: size(f) for f in sorted(shared)}
     own = {page: {f: size(f) for f in sorted(files - shared)} for page, files in loads.items()}

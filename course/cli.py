@@ -99,12 +99,17 @@ def cmd_sync(a) -> int:
     return 0
 
 
+def _listed(written) -> int:
+    """Print the files a command wrote, one per line, and succeed."""
+    for path in written:
+        print(path)
+    return 0
+
+
 def cmd_notebooks(a) -> int:
     from course.publishing.notebooks import write_notebooks
 
-    for path in write_notebooks(a.to):
-        print(path)
-    return 0
+    return _listed(write_notebooks(a.to))
 
 
 def cmd_wheelhouse(a) -> int:
@@ -117,9 +122,7 @@ def cmd_wheelhouse(a) -> int:
 def cmd_release(a) -> int:
     from course.publishing.student_repo import release
 
-    for path in release(a.to):
-        print(path)
-    return 0
+    return _listed(release(a.to))
 
 
 def cmd_validate(a) -> int:
@@ -135,8 +138,16 @@ def cmd_validate(a) -> int:
     return 0
 
 
+def cmd_build_book(a) -> int:
+    import subprocess
+
+    from course import project
+
+    return subprocess.call(project.build_command(paths.ROOT))
+
+
 def cmd_build_instructor(a) -> int:
-    from course.publishing.instructor import build_instructor
+    from course.publishing.teachers import build_instructor
 
     return build_instructor(a.out)
 
@@ -149,9 +160,7 @@ def cmd_export_quiz(a) -> int:
     except ExportError as exc:
         print(exc, file=sys.stderr)
         return 2
-    for path in written:
-        print(path)
-    return 0
+    return _listed(written)
 
 
 def cmd_new_chapter(a) -> int:
@@ -208,7 +217,7 @@ def cmd_addresses(a) -> int:
         return 1
     if a.update:
         addresses.write_recorded(recorded | set(new))
-        print(f"{addresses.ADDRESSES}: {len(new)} address(es) added, {len(recorded) + len(new)} in all.")
+        print(f"{addresses.addresses_file()}: {len(new)} address(es) added, {len(recorded) + len(new)} in all.")
     elif new:
         print(f"{len(new)} address(es) of the site are not recorded yet, e.g. {new[0]}: run "
               "make addresses (course addresses --update) to record them.", file=sys.stderr)
@@ -242,20 +251,24 @@ def main(argv=None) -> int:
     ga.add_argument("--force", action="store_true", help="grade again notebooks already graded")
     ga.set_defaults(func=cmd_grade_all)
 
+    from course.grading.grade import Limits
+
+    limits = Limits()  # the defaults, written once, in the grader
     for parser in (g, ga):
         parser.add_argument("--hidden-tests", type=Path,
                             help="folder with <exercise>/tests.py files the students never see")
-        parser.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
-        parser.add_argument("--total-timeout", type=int, default=300,
-                            help="seconds for the whole notebook (default 300)")
-        parser.add_argument("--memory-mb", type=int, default=2048,
+        parser.add_argument("--cell-timeout", type=int, default=limits.cell_timeout,
+                            help=f"seconds per cell (default {limits.cell_timeout})")
+        parser.add_argument("--total-timeout", type=int, default=limits.total_timeout,
+                            help=f"seconds for the whole notebook (default {limits.total_timeout})")
+        parser.add_argument("--memory-mb", type=int, default=limits.memory_mb,
                             help="memory for the notebook's run, all its processes together, "
-                            "in MB (default 2048)")
+                            f"in MB (default {limits.memory_mb})")
         parser.add_argument("--trusted-code-no-sandbox", action="store_true",
                             help="FOR TRUSTED CODE ONLY (your own notebooks): grade without the "
                             "sandbox where it cannot be built; every report says so")
-        parser.add_argument("--output-kb", type=int, default=1024,
-                            help="printed output kept from a run, in kB (default 1024)")
+        parser.add_argument("--output-kb", type=int, default=limits.output_kb,
+                            help=f"printed output kept from a run, in kB (default {limits.output_kb})")
 
     r = sub.add_parser("release", help="write the student repository (exercises, public tests, CI workflow)")
     r.add_argument("--to", type=Path, default=paths.BUILD / "release")
@@ -263,6 +276,11 @@ def main(argv=None) -> int:
 
     v = sub.add_parser("validate", help="validate every quiz bank")
     v.set_defaults(func=cmd_validate)
+
+    bb = sub.add_parser("build-book", help="build the student site into _build/html (make book)",
+                        description="jupyter-book with warnings as errors, the one command line "
+                        "every build of the book uses (course/project.py).")
+    bb.set_defaults(func=cmd_build_book)
 
     b = sub.add_parser("build-instructor", help="build the instructor edition")
     b.add_argument("--out", type=Path, default=paths.BUILD / "instructor")

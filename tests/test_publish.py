@@ -9,7 +9,6 @@ use the session's built sites in place of two more builds, except one end-to-end
 
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import yaml
 from bs4 import BeautifulSoup
 from helpers import VALIDATOR, hidden_test_leaks, jupyter_cache, site_texts
 
+from course import project
 from course.content import banks, exercises, paths
 from course.publishing import edition, lms
 
@@ -53,15 +53,25 @@ def make_dry_run(*args) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_deploy_workflow_validates_against_the_actions_schema():
-    proc = subprocess.run([str(VALIDATOR), str(WORKFLOW)], capture_output=True, text=True)
+@pytest.mark.parametrize("workflow", [WORKFLOW, WORKFLOW.with_name("tests.yml")], ids=lambda p: p.name)
+def test_deploy_and_tests_workflows_validate_against_the_actions_schema(workflow):
+    proc = subprocess.run([str(VALIDATOR), str(workflow)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_deploy_workflow_triggers_permissions_cache_and_failure_reports():
     spec = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     on = spec[True]  # YAML reads the key `on` as True
-    assert on["push"] == {"branches": ["main"]} and "workflow_dispatch" in on
+    # Published only after the tests passed on a push to main, and only that tested commit.
+    assert list(on) == ["workflow_run"]
+    assert on["workflow_run"] == {"workflows": ["Tests"], "types": ["completed"], "branches": ["main"]}
+    tests = yaml.safe_load((ROOT / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8"))
+    assert tests["name"] == "Tests" and {"push", "pull_request"} <= set(tests[True])
+    (job,) = spec["jobs"].values()
+    assert job["if"] == ("github.event.workflow_run.conclusion == 'success' && "
+                         "github.event.workflow_run.event == 'push'")
+    checkout = next(s for s in steps() if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}"
     assert spec["permissions"] == {"contents": "write"}
     assert spec["concurrency"]["group"] and spec["concurrency"]["cancel-in-progress"] is False
     used = [s["uses"] for s in steps() if "uses" in s]
@@ -79,24 +89,23 @@ def test_the_build_step_is_the_readmes_command_and_the_tests_build(monkeypatch):
     assert build["run"] == "make book"
     readme_block = (ROOT / "README.md").read_text(encoding="utf-8").split("```")[1]
     assert any(line.split("#")[0].strip() == "make book" for line in readme_block.splitlines())
-    # What `make book` runs, as make itself reports it ...
+    # What `make book` runs, as make itself reports it: the course's one build command ...
     dry = make_dry_run("book")
-    (make_line,) = [ln for ln in dry.stdout.splitlines() if "jupyter-book build" in ln]
-    make_args = shlex.split(make_line)
-    make_flags = make_args[make_args.index("build") + 2:]  # after `build .`
-    assert make_flags == ["-W", "-n", "--keep-going"]
-    # ... is what the tests' student_site fixture runs, and what an edition is built with.
+    assert dry.stdout.strip().splitlines()[-1] == ".venv/bin/course build-book", dry.stdout
+    expected = project.build_command(ROOT)
+    assert Path(expected[0]).name == "jupyter-book" and expected[1:] == ["build", str(ROOT), "-W", "-n", "--keep-going"]
+    # ... which `course build-book`, the tests' student_site fixture and an edition's student
+    # site all run (an edition and the fixture into their own folder).
     seen = []
     monkeypatch.setattr(helpers, "run", lambda cmd, **kw: seen.append(cmd) or
                         subprocess.CompletedProcess(cmd, 0, "", ""))
     monkeypatch.setattr(subprocess, "call", lambda cmd, **kw: seen.append(cmd) or 0)
     helpers.build_book(Path("/out"))
     edition.build_student(Path("/out"))
-    for cmd in seen:
-        assert Path(cmd[0]).name == "jupyter-book" and cmd[1] == "build"
-        rest = cmd[2:]
-        i = rest.index("--path-output")
-        assert rest[:i] + rest[i + 2:] == [str(ROOT), *make_flags]
+    from course import cli
+
+    assert cli.main(["build-book"]) == 0
+    assert seen == [project.build_command(ROOT, out=Path("/out"))] * 2 + [expected]
 
 
 def test_the_workflow_never_builds_or_publishes_the_instructor_edition():
@@ -125,13 +134,16 @@ def checkout_with_site(tmp_path, site: Path) -> tuple[Path, Path]:
 
 
 def run_publish_steps(work: Path, tmp_path: Path) -> list[subprocess.CompletedProcess]:
-    """The steps after the build, exactly as written, with what the runner provides."""
+    """The steps after the build, exactly as written, with what the runner provides (the tested
+    commit is the workflow_run's head_sha; GITHUB_SHA, main's latest commit, may differ)."""
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RUNNER_TEMP": str(tmp_path),
-           "GITHUB_SHA": "0123abc", "LANG": "C.UTF-8"}
+           "GITHUB_SHA": "4567def", "LANG": "C.UTF-8"}
+    expressions = {"${{ github.event.workflow_run.head_sha }}": "0123abc"}
     done = []
     for step in run_steps()[1:]:
+        step_env = {k: expressions.get(v, v) for k, v in step.get("env", {}).items()}
         proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=work, capture_output=True,
-                              text=True, env={**env, **step.get("env", {})}, timeout=300)
+                              text=True, env={**env, **step_env}, timeout=300)
         done.append(proc)
         if proc.returncode:
             break

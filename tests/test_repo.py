@@ -36,3 +36,43 @@ def test_readme_leads_with_the_two_commands_and_ci_runs_the_test_one():
     first_block = readme.split("```")[1]
     assert "make book" in first_block and "make test" in first_block
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_python_floor_is_written_once():
+    """requires-python is the one place: the workflows read it, the pages quote it, the student
+    repository's files are generated from it. No other file spells a floor of its own."""
+    floor = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert floor.startswith(">=")
+    version = floor[2:].strip()
+    workflows = [*ROOT.glob(".github/workflows/*.yml"), ROOT / "course/publishing/templates/student-grade.yml"]
+    for path in workflows:
+        text = path.read_text(encoding="utf-8")
+        assert "python-version:" not in text, f"{path}: use python-version-file: pyproject.toml"
+    for path in [*workflows, ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / "opening-notebooks.md"]:
+        assert f"Python {version}" not in path.read_text(encoding="utf-8"), path
+        assert f"{version}+" not in path.read_text(encoding="utf-8"), path
+
+
+def test_pre_commit_runs_the_pinned_ruff():
+    """The hooks use the ruff installed from pyproject.toml's pin, so no second version exists."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [h for repo in config["repos"] for h in repo["hooks"]]
+    assert [r["repo"] for r in config["repos"]] == ["local"]
+    assert {h["id"] for h in hooks} == {"ruff-check", "ruff-format"}
+    assert all(h["entry"].startswith(".venv/bin/ruff ") and h["language"] == "system" for h in hooks)
+    test_pins = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["test"]
+    assert any(p.startswith("ruff==") for p in test_pins)
+
+
+def test_the_tests_workflow_runs_the_readme_commands():
+    import yaml
+
+    spec = yaml.safe_load((ROOT / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8"))
+    assert {"push", "pull_request"} <= set(spec[True])
+    (job,) = spec["jobs"].values()
+    runs = [s["run"] for s in job["steps"] if "run" in s]
+    assert "make check" in runs and runs[-1] == "bash .ci/run"
+    assert job["steps"][-1]["env"]["COURSE_REQUIRE_SANDBOX"] == "1"
+    assert "debian" in job["container"]["image"]

@@ -20,7 +20,7 @@ from sphinx.errors import ExtensionError
 
 from course import project
 from course.book import a11y, assets, edition, launch
-from course.book.directives import exercise, instructor, reading, reference
+from course.book.directives import answers, exercise, reading, reference
 from course.content import banks, paths, seeds
 
 
@@ -48,9 +48,11 @@ def on_config_inited(app, config):
     assets.add_static_paths(app, config)
     if config.course_edition != "instructor":
         config.exclude_patterns.append("instructor/**")
-    # Facts pages quote, each from its one source: {{ python_min }} in any page.
+    # Facts pages quote, each from its one source: {{ python_min }}, {{ limits.cell_timeout }} …
+    from course.grading.grade import published_limits
+
     config.myst_substitutions = {**getattr(config, "myst_substitutions", {}),
-                                 "python_min": project.python_min()}
+                                 "python_min": project.python_min(), "limits": published_limits()}
 
 
 def on_builder_inited(app):
@@ -65,38 +67,50 @@ def on_builder_inited(app):
     app.add_css_file("course.css")
 
 
+# The directives, by the name pages use.
+DIRECTIVES = {
+    "reading": reading.Reading,
+    "timeline": reference.Timeline,
+    "course-texts": reference.CourseTexts,
+    "course-glossary": reference.CourseGlossary,
+    "syllabus": reference.Syllabus,
+    "people": reference.People,
+    "emendations": reference.Emendations,
+    "quiz-key": answers.QuizKey,
+    "model-answers": answers.ModelAnswers,
+    "exercise-notebook": exercise.ExerciseNotebook,
+    "course-offline-commands": exercise.OfflineCommands,
+}
+
+# Sphinx events and the course's handlers, in the order they run.
+HANDLERS = {
+    "config-inited": [on_config_inited],
+    "builder-inited": [on_builder_inited, edition.check_redirects],
+    "env-get-outdated": [on_get_outdated],
+    "env-purge-doc": [reading.purge_readings],
+    "env-merge-info": [reading.merge_readings],
+    "env-check-consistency": [reading.check_readings],
+    "doctree-read": [assets.strip_inline_quiz_assets],
+    "html-page-context": [assets.on_page_context, edition.stamp_edition, edition.mark_edition,
+                          assets.drop_widget_state, a11y.on_page_context_nav, launch.notebook_buttons],
+    "build-finished": [launch.publish_notebooks, edition.emit_redirects],
+}
+# Where a handler must run before or after another extension's (Sphinx's default is 500):
+PRIORITY = {
+    assets.drop_widget_state: 400,  # before myst-nb's, which turns js_files into <script>s
+    launch.notebook_buttons: 600,  # after the theme's (501), which makes the launch buttons
+    a11y.on_page_context_nav: 900,  # after the theme's, which puts generate_toctree_html in the context
+}
+
+
 def setup(app):
     app.add_config_value("course_edition", "student", "env")
     app.add_config_value("course_redirects", "links/redirects.yml", "html")
-    app.add_directive("reading", reading.Reading)
-    app.add_directive("timeline", reference.Timeline)
-    app.add_directive("course-glossary", reference.CourseGlossary)
-    app.add_directive("syllabus", reference.Syllabus)
-    app.add_directive("people", reference.People)
-    app.add_directive("emendations", reference.Emendations)
-    app.add_directive("quiz-key", instructor.QuizKey)
-    app.add_directive("model-answers", instructor.ModelAnswers)
-    app.add_directive("exercise-notebook", exercise.ExerciseNotebook)
-    app.add_directive("course-offline-commands", exercise.OfflineCommands)
-    app.connect("config-inited", on_config_inited)
-    app.connect("builder-inited", on_builder_inited)
-    app.connect("builder-inited", edition.check_redirects)
-    app.connect("env-get-outdated", on_get_outdated)
-    app.connect("env-purge-doc", reading.purge_readings)
-    app.connect("env-merge-info", reading.merge_readings)
-    app.connect("env-check-consistency", reading.check_readings)
-    app.connect("html-page-context", assets.on_page_context)
-    app.connect("html-page-context", edition.stamp_edition)
-    app.connect("html-page-context", edition.mark_edition)
-    # Before myst-nb's handler (priority 500), which turns the page's js_files into <script>s.
-    app.connect("html-page-context", assets.drop_widget_state, priority=400)
-    # After the theme's handler (priority 500), which puts generate_toctree_html in the context.
-    app.connect("html-page-context", a11y.on_page_context_nav, priority=900)
-    # After the theme's handlers (priority 501), which make the launch and download buttons.
-    app.connect("html-page-context", launch.notebook_buttons, priority=600)
-    app.connect("doctree-read", assets.strip_inline_quiz_assets)
-    app.connect("build-finished", launch.publish_notebooks)
-    app.connect("build-finished", edition.emit_redirects)
+    for name, directive in DIRECTIVES.items():
+        app.add_directive(name, directive)
+    for event, handlers in HANDLERS.items():
+        for handler in handlers:
+            app.connect(event, handler, priority=PRIORITY.get(handler, 500))
     app.add_node(nodes.citation, override=True, html=(a11y.visit_citation, a11y.depart_citation))
     from myst_nb.sphinx_ import HideCodeCellNode
 

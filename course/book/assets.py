@@ -8,7 +8,8 @@ from pathlib import Path
 
 from docutils import nodes
 
-from course.notebook.widget import INLINE, STATIC as QUIZ_STATIC
+from course.notebook.widget import INLINE
+from course.notebook.widget import STATIC as QUIZ_STATIC
 
 STATIC = Path(__file__).resolve().parent / "static"
 

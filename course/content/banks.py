@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -53,6 +53,12 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas"
 @lru_cache(maxsize=1)
 def _schema() -> dict:
     return json.loads((SCHEMAS / "quiz_bank.schema.json").read_text(encoding="utf-8"))
+
+
+def taxonomy(field: str) -> tuple[str, ...]:
+    """The levels a quiz item's ``bloom`` or ``skill`` may take, in order: the schema's enum, the
+    one place they are written (guided questions use the same two lists)."""
+    return tuple(_schema()["properties"]["items"]["items"]["properties"][field]["enum"])
 
 
 def _check_ref(ref: Ref, where: str) -> list[str]:
@@ -123,12 +129,16 @@ def load(path: Path) -> dict:
     except yaml.YAMLError as exc:
         raise BankError(f"{source}: not valid YAML: {exc}") from None
     problems = validate(bank if isinstance(bank, dict) else {"items": bank}, source)
+    if isinstance(bank, dict) and bank.get("chapter") not in (None, path.stem):
+        # The file name is the chapter's identity (quizzes/<slug>.yml); the field must agree.
+        problems.append(f"{source}: chapter: {bank['chapter']!r} but the file is {path.name}; "
+                        f"they must name the same chapter ({path.stem})")
     if problems:
         raise BankError("invalid quiz bank:\n  " + "\n  ".join(problems))
     return bank
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_cached(path: Path, mtime: float) -> dict:
     return load(path)
 

@@ -125,3 +125,13 @@ def get(exercise_id: str) -> Exercise:
         raise KeyError(f"no exercise {shown[:60]!r} in this course (known: "
                        f"{', '.join(known) or 'none'})")
     return known[exercise_id]
+
+
+def refuse_solutions(name: str, text: str) -> None:
+    """The one guard before a student file is written (a published notebook, the student
+    repository): if any line of any exercise's solutions is in ``text``, nothing ships. A stub
+    rule that misses a solution line is caught here, not by a student."""
+    for ex in all_exercises():
+        leaked = [line for line in ex.solution_lines() if line in text]
+        if leaked:
+            raise RuntimeError(f"{name}: solution text left in a student notebook: {leaked[0]!r}")

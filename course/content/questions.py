@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import yaml
 
 from course.content import paths
+from course.content.banks import taxonomy
 
-BLOOM = ("Remember", "Understand", "Apply", "Analyze", "Evaluate", "Create")
-SKILLS = ("sourcing", "contextualization", "corroboration", "close reading")
+BLOOM = taxonomy("bloom")  # Remember … Create, from the quiz bank schema
+SKILLS = taxonomy("skill")
 HEADING = re.compile(
     rf"^### (Q\d+) · ({'|'.join(BLOOM)}) · ({'|'.join(SKILLS)})[ \t]*$", re.MULTILINE)
 ANY_Q_HEADING = re.compile(r"^### Q\d+\b.*$", re.MULTILINE)

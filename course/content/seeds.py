@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import yaml
 
@@ -92,7 +92,7 @@ def split_paragraphs(raw: str) -> list[str]:
     return paras
 
 
-@lru_cache(maxsize=None)
+@cache
 def paragraphs(seed_id: str) -> tuple[str, ...]:
     """Paragraph texts of a seed; paragraph n is ``paragraphs(seed)[n - 1]``."""
     return tuple(split_paragraphs(text(seed_id)))

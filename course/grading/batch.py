@@ -43,7 +43,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import course
-
 from course.content import exercises as exlib
 from course.files import write_atomic
 from course.grading import grade as g
@@ -304,8 +303,9 @@ def gradebook(reports: list[dict]) -> str:
 
 
 def grade_all(submissions: Path, out: Path, *, workers: int | None = None, force: bool = False,
-              limits: g.Limits = g.Limits(), hidden_tests: Path | None = None,
+              limits: g.Limits | None = None, hidden_tests: Path | None = None,
               unsafe: bool = False, stream=sys.stderr) -> list[dict]:
+    limits = limits or g.Limits()
     if not submissions.is_dir():
         raise g.CouldNotGrade(f"{submissions} is not a folder of submissions.")
     g.check_sandbox(unsafe)  # once for the class, not a row per notebook

@@ -21,13 +21,13 @@ class Checks:
         self.tests_file = Path(tests_file)
 
     @classmethod
-    def chapter(cls, chapter: str) -> "Checks":
+    def chapter(cls, chapter: str) -> Checks:
         """The answer checks of a chapter notebook's data exercises, kept with the chapter's
         exercise (``exercises/<chapter>/checks.py``)."""
         return cls(paths.EXERCISES / chapter / "checks.py")
 
     @classmethod
-    def exercise(cls, exercise: str) -> "Checks":
+    def exercise(cls, exercise: str) -> Checks:
         """The public tests of an autograded exercise."""
         return cls(paths.EXERCISES / exercise / "tests.py")
 

@@ -349,9 +349,11 @@ def main(argv=None) -> int:
     p.add_argument("notebook", type=Path)
     p.add_argument("--result-fd", type=int, required=True)
     p.add_argument("--names", required=True)
-    p.add_argument("--cell-timeout", type=int, default=30)
-    p.add_argument("--memory-mb", type=int, default=2048)
-    p.add_argument("--output-kb", type=int, default=1024)
+    # No defaults: the grader always passes its Limits (course/grading/grade.py), the one place
+    # they are written.
+    p.add_argument("--cell-timeout", type=int, required=True)
+    p.add_argument("--memory-mb", type=int, required=True)
+    p.add_argument("--output-kb", type=int, required=True)
     p.add_argument("--processes", type=int, default=0, help="in the sandbox: most processes")
     p.add_argument("--run-memory-mb", type=int, default=0,
                    help="in the sandbox: memory of all the run's processes together")

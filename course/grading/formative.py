@@ -64,7 +64,7 @@ def canonical(value, places: int | None = None) -> str:
 
 
 def _hex(salt: str, text: str) -> str:
-    return hashlib.sha256(f"{salt}\0{text}".encode("utf-8")).hexdigest()[:HEX_DIGITS]
+    return hashlib.sha256(f"{salt}\0{text}".encode()).hexdigest()[:HEX_DIGITS]
 
 
 def digest(value, salt: str, *, places: int | None = None) -> str:

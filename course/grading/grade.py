@@ -10,8 +10,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import select
+import shutil
 import signal
 import site
 import stat
@@ -176,6 +176,18 @@ class Limits:
     output_kb: int = 1024       # cell output kept from the run
     disk_mb: int = 256          # the notebook's folder (/tmp and /dev/shm have 64 MB each)
     processes: int = 64         # processes and threads of the run at once
+
+
+def published_limits() -> dict:
+    """The default limits as the guides quote them (``{{ limits.cell_timeout }}`` and so on in
+    ``checking.md`` and ``teachers/grading-with-ci.md``): written here and nowhere else."""
+    from course.grading.execute import FILE_LIMIT_MB
+
+    lim = Limits()
+    return {"cell_timeout": lim.cell_timeout, "total_timeout": lim.total_timeout,
+            "total_minutes": lim.total_timeout // 60, "memory_gb": lim.memory_mb // 1024,
+            "output_mb": lim.output_kb // 1024, "file_mb": FILE_LIMIT_MB, "processes": lim.processes,
+            "disk_mb": lim.disk_mb, "tmp_mb": sandbox.TMP_MB, "notebook_mb": MAX_NOTEBOOK_MB}
 
 
 def _runs_parent() -> Path:

@@ -23,8 +23,16 @@ import yaml
 
 from course.content import paths
 
-ADDRESSES = paths.ROOT / "links" / "addresses.txt"
-REDIRECTS = paths.ROOT / "links" / "redirects.yml"
+
+def addresses_file() -> Path:
+    """``links/addresses.txt``: every address of the student site that must last."""
+    return paths.ROOT / "links" / "addresses.txt"
+
+
+def redirects_file() -> Path:
+    """``links/redirects.yml``: the addresses that moved, old: new."""
+    return paths.ROOT / "links" / "redirects.yml"
+
 
 # The anchors people cite: ¶ numbers, quiz items, glossary terms, bibliography entries.
 LASTING = re.compile(r"^(s\d+-p\d+|quiz-[\w.-]+|term-[\w.-]+|cite-[\w.-]+)$")
@@ -67,14 +75,16 @@ def collect(site: Path) -> set[str]:
     return found
 
 
-def read_recorded(path: Path = ADDRESSES) -> set[str]:
+def read_recorded(path: Path | None = None) -> set[str]:
+    path = path or addresses_file()
     if not path.is_file():
         return set()
     return {ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()
             if ln.strip() and not ln.startswith("#")}
 
 
-def write_recorded(addresses: set[str], path: Path = ADDRESSES) -> None:
+def write_recorded(addresses: set[str], path: Path | None = None) -> None:
+    path = path or addresses_file()
     head = ("# Addresses of the student site that must keep working from one edition to the next.\n"
             "# Checked by tests/test_links.py; refreshed by `make addresses` (course addresses --update).\n"
             "# An address that moves needs a line in links/redirects.yml.\n")
@@ -84,8 +94,9 @@ def write_recorded(addresses: set[str], path: Path = ADDRESSES) -> None:
 
 # -- the redirects file ------------------------------------------------------------------------
 
-def load_redirects(path: Path = REDIRECTS) -> dict[str, str]:
+def load_redirects(path: Path | None = None) -> dict[str, str]:
     """old address → new address, checked for form. An absent or empty file means none."""
+    path = path or redirects_file()
     if not path.is_file():
         return {}
     try:
@@ -205,8 +216,9 @@ def emit(site: Path, redirects: dict[str, str]) -> list[str]:
                 problems.append(f"redirect {page}#{frag} → {new}: the anchor {frag} is still on "
                                 f"{page}; remove the redirect or the anchor.")
             elif new_page == page and new_frag:  # the old id goes beside the new one
+                alias = _ALIAS.format(frag)
                 clean, n = re.subn(rf'<[a-zA-Z][^<>]*\sid="{re.escape(new_frag)}"',
-                                   lambda m: _ALIAS.format(frag) + m.group(0), clean, count=1)
+                                   lambda m, alias=alias: alias + m.group(0), clean, count=1)
                 if not n:
                     problems.append(f"redirect {page}#{frag} → {new}: no element has the id {new_frag}.")
             else:

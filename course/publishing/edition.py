@@ -33,7 +33,7 @@ from pathlib import Path
 
 from course import project
 from course.content import paths
-from course.publishing import addresses, instructor
+from course.publishing import addresses, teachers
 
 PARTS = ("student-site", "instructor-edition", "student-repository",
          "quizzes-qti", "quizzes-moodle", "quizzes-gift")
@@ -110,7 +110,7 @@ def build_student(out: Path) -> Path:
 
 
 def build_instructor(out: Path) -> Path:
-    from course.publishing.instructor import build_instructor as build
+    from course.publishing.teachers import build_instructor as build
 
     if build(out) != 0:
         raise EditionError("The instructor edition did not build (its log is above); no edition "
@@ -175,7 +175,7 @@ def release_edition(version: str, root: Path | None = None, dist: Path | None = 
     dist = dist or root / "dist"
     commit = preflight(version, root, dist)
     try:  # before the builds: an edition a teacher cannot grade with is refused at once
-        instructor.hidden_tests(root)
+        teachers.hidden_tests(root)
     except FileNotFoundError as exc:
         raise EditionError(f"No edition was cut: {exc}.") from None
     when = float(_git(root, "show", "-s", "--format=%ct", commit).stdout.strip() or 0)
@@ -198,10 +198,10 @@ def _cut(version: str, root: Path, dist: Path, staging: Path, name: str, when: f
     site = build_student(build / "student")
     _check_student_site(site)
     (site / ".nojekyll").touch()  # ready to push to a gh-pages branch as it is
-    teachers = build_instructor(build / "instructor")
-    instructor.add_hidden_tests(teachers, root)  # the teacher's part only
+    instructor_site = build_instructor(build / "instructor")
+    teachers.add_hidden_tests(instructor_site, root)  # the teacher's part only
     folders = {"student-site": site,
-               "instructor-edition": teachers,
+               "instructor-edition": instructor_site,
                "student-repository": student_repository(build / "student-repository")}
     for fmt in ("qti", "moodle", "gift"):
         folders[f"quizzes-{fmt}"] = quiz_export(fmt, build / f"quizzes-{fmt}")

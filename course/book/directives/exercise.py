@@ -24,7 +24,7 @@ class ExerciseNotebook(MystDirective):
         try:
             ex = exlib.get(self.arguments[0])
         except KeyError as exc:
-            raise self.error(str(exc.args[0]))
+            raise self.error(str(exc.args[0])) from None
         self.env.note_dependency(str(ex.source))
         self.env.note_dependency(str(ex.tests))
         with_solutions = "solutions" in self.options

@@ -34,7 +34,7 @@ class Reading(SphinxDirective):
             paras = seeds.paragraphs(seed)
             first, last = _range(self.options.get("paragraphs", f"1-{len(paras)}"), len(paras))
         except (KeyError, ValueError) as exc:
-            raise self.error(f"reading {seed}: {exc}")
+            raise self.error(f"reading {seed}: {exc}") from None
         ems = {}
         for em in seeds.emendations(seed):
             ems.setdefault(em.paragraph, []).append(em)

@@ -81,6 +81,31 @@ class Syllabus(MystDirective):
         return self.parse_myst("\n".join(lines))
 
 
+def _text_date(date: str) -> str:
+    """A catalogue date as a reader writes it: "1938-07-04" -> "4 July 1938"; a year, or a
+    date the catalogue qualifies ("uncertain (…)"), as it is."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(date).strftime("%-d %B %Y")
+    except ValueError:
+        return date
+
+
+class CourseTexts(MystDirective):
+    """```{course-texts}``` — the texts the chapters read, in course order: title, date and kind,
+    from the seed catalogue (the one place they are written), each linked to its chapter."""
+
+    def run(self):
+        self.env.note_dependency(str(paths.SEEDS / "catalogue.yml"))
+        lines = ["| | Text | Date | Kind |", "|---|---|---|---|"]
+        for n, (slug, seed) in enumerate(seeds.chapters(), start=1):
+            s = seeds.get(seed)
+            lines.append(f"| {n} | {{doc}}`{s.title.replace('`', '')} </chapters/{slug}>` | {_text_date(s.date)} | "
+                         f"{s.kind}: {s.meta.get('genre', '')} |")
+        return self.parse_myst("\n".join(lines))
+
+
 class CourseGlossary(MystDirective):
     """```{course-glossary}``` — the glossary, rendered from data/glossary.yml."""
 
@@ -128,8 +153,10 @@ class Emendations(MystDirective):
     def run(self):
         self.env.note_dependency(str(paths.SEEDS / "emendations.csv"))
         lines = ["| Seed | ¶ | Original | Reading | Reason |", "|---|---|---|---|---|"]
+        def cell(text: str) -> str:  # a | in a table cell must be escaped
+            return text.replace("|", "\\|")
+
         for em in seeds.emendations():
-            cell = lambda t: t.replace("|", "\\|")
             lines.append(f"| {em.seed} | {para_link(em.seed, em.paragraph, str(em.paragraph))} | "
                          f"“{cell(em.original)}” | “{cell(em.reading)}” | {cell(em.reason)} |")
         return self.parse_myst("\n".join(lines))

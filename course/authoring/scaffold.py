@@ -10,7 +10,8 @@
     _toc.yml                             the chapter added at the end of the "Chapters" part
 
 Everything is checked before anything is written, and the files are then written all or
-nothing: a refused or failed run leaves the repository as it was.
+nothing: a refused or failed run leaves the repository as it was. What the files say is in
+``templates/`` (Jinja2), filled in with the chapter's values; this module decides the values.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 import yaml
 
 from course.content import paths, seeds
@@ -34,6 +36,7 @@ SLUG = re.compile(r"^[0-9]{2}_[a-z0-9_]+$")
 _STOP = {"a", "an", "and", "the", "of", "on", "in", "to", "for", "from", "its", "it", "is", "by",
          "chapter", "ch"}
 _SEGMENT = 6  # at most this many paragraphs per reading segment in the skeleton
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
@@ -175,21 +178,27 @@ def plan(seedfile: Path, *, title: str, author: str, date: str, kind: str,
 
 # --- what is written -----------------------------------------------------------------------
 
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                             autoescape=False)  # Markdown, YAML and Python: nothing is HTML
+    env.filters["quoted"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.filters["number_word"] = lambda n: _NUMBERS[n] if n < len(_NUMBERS) else str(n)
+    return env
+
+
+def render(template: str, ch: Chapter, **extra) -> str:
+    """A template of ``templates/`` filled in with the chapter's values (and ``extra``)."""
+    values = {"seed": ch.seed, "slug": ch.slug, "number": ch.number, "title": ch.title,
+              "author": ch.author, "date": ch.date, "year": ch.year, "kind": ch.kind,
+              "paragraphs": ch.paragraphs, "link_first": ch.link(1),
+              "notebook": f"{ch.slug}_notebook.md", "draft_class": DRAFT_CLASS}
+    return _env().get_template(template).render(values, **extra)
+
+
 def catalogue_entry(ch: Chapter) -> str:
-    entry = {
-        "id": ch.seed, "file": ch.seed_file, "received_as": ch.received_as, "title": ch.title,
-        "author": ch.author, "date": ch.date, "kind": ch.kind,
-        "genre": "TODO: what kind of text this is (e.g. a polemical article, a memoir, a historian's talk)",
-        "original_publication": "TODO: where and when it first appeared, as far as known",
-        "transcription": "TODO: where this copy of the text comes from",
-        "rights": "TODO: copyright status and the basis for reproducing it for teaching",
-        "chapter": f"chapters/{ch.slug}",
-        "sha256": hashlib.sha256(ch.data).hexdigest(),
-    }
-    # JSON strings are YAML double-quoted scalars: safe for any title, and the file's own style.
-    lines = [f"{'- ' if i == 0 else '  '}{k}: {json.dumps(v, ensure_ascii=False)}"
-             for i, (k, v) in enumerate(entry.items())]
-    return "\n".join(lines) + "\n"
+    return render("catalogue_entry.yml.jinja", ch, seed_file=ch.seed_file, received_as=ch.received_as,
+                  sha256=hashlib.sha256(ch.data).hexdigest())
 
 
 def _toc_with(ch: Chapter) -> str:
@@ -217,17 +226,6 @@ def _toc_with(ch: Chapter) -> str:
     return new
 
 
-def todo(name: str, body: str) -> str:
-    return f":::{{admonition}} TODO: {name}\n:class: todo\n\n{body.strip()}\n:::\n"
-
-
-def banner(what: str) -> str:
-    return (f":::{{admonition}} Draft {what}: not ready for students\n:class: warning {DRAFT_CLASS}\n\n"
-            f"This {what} was set up by `course new-chapter` and is not written yet. Each box marked "
-            "**TODO** says what belongs in its place: replace the box with that text. Delete this "
-            "banner when no TODO box is left.\n:::\n")
-
-
 def _segments(n: int) -> list[tuple[int, int]]:
     count = math.ceil(n / _SEGMENT)
     size, extra = divmod(n, count)
@@ -239,281 +237,16 @@ def _segments(n: int) -> list[tuple[int, int]]:
     return out
 
 
-def _sections(ch: Chapter) -> dict[str, str]:
-    """The body of each template section: what the finished chapters have there, as TODO boxes."""
-    s, nb = ch.seed, f"{ch.slug}_notebook.md"
-    n = ch.paragraphs
-    segs = _segments(n)
-    count = _NUMBERS[len(segs)] if len(segs) < len(_NUMBERS) else str(len(segs))
-    reading = [f"The full text follows in {count} segment{'s' if len(segs) > 1 else ''}. "
-               "Paragraph numbers (¶) are fixed for the whole course; cite them.\n",
-               todo("Segments", f"""
-Split the text where its argument turns, into segments of about four to nine paragraphs. Each
-segment is a `###` heading "Segment k: *title* (¶a–b)", one or two sentences saying what happens
-in it, the `{{reading}}` directive with `:paragraphs: a-b`, and then two boxes: a `tip`
-admonition "Close reading" with two numbered prompts that cite paragraphs, and a
-`seealso margin` admonition "Terms in this segment" listing glossary terms. Every paragraph
-¶1–{n} must be rendered once, in order: the build fails otherwise. Mark obvious slips in the
-text in `seeds/emendations.csv`; never edit the seed file.""")]
-    for k, (a, b) in enumerate(segs, 1):
-        span = f"¶{a}" + (f"–{b}" if b != a else "")
-        reading.append(f"### Segment {k}: TODO title ({span})\n")
-        reading.append(todo(f"Segment {k}", f"""
-Replace "TODO title" with a short title for {ch.link(a, b)}. Write one or two sentences that
-introduce these paragraphs above the reading, and put after it a "Close reading" box (two
-prompts that cite paragraphs, e.g. {ch.link(a)}) and a "Terms in this segment" box."""))
-        reading.append(f"```{{reading}} {s}\n:paragraphs: {a}-{b}\n```\n")
-
-    return {
-        "At a glance": todo("At a glance", f"""
-- One paragraph: what this text is and how the chapter reads it (who produced it, when and for
-  whom, then what it says and how far it can be trusted).
-- **Learning objectives.** Four, each starting with a bold verb (**Explain**, **Analyse**,
-  **Compare**, **Evaluate**) and citing the paragraphs it rests on, e.g. {ch.link(1)}.
-- A line `**Estimated time.** About N minutes: …` with N a number. The syllabus reads this line,
-  so keep these exact words.
-- **What you need.** A browser for the reading and the quiz; for the data exercise,
-  [the chapter notebook]({nb})."""),
-        "Sourcing card": todo("Sourcing card", f"""
-A table with the columns *Question*, *What we know* and *How sure we are* (established,
-uncertain, the text's own claim…) and one row each for: Author(s); Date written; Date of this
-version; Genre; Original audience and purpose; How it reached us (translation, transcription,
-archive); What the author(s) could not know. The catalogue records this text as "{ch.title}",
-by {ch.author}, dated {ch.date} ({ch.kind} source); complete the `TODO` fields of seed {s} in
-`seeds/catalogue.yml` at the same time."""),
-        "Context": todo("Context", """
-Five to eight bullets, each a **bold term** and two to four sentences of background the reader
-needs for this text (events, institutions, people's positions), marking what is uncertain. End
-with a mini-timeline: the `{timeline}` directive with `:events:` listing ids from
-`data/timeline.csv` (add the events there first, with their sources)."""),
-        "Central question": todo("Central question", """
-An `{important}` box holding the chapter's one question, in bold on a line of its own (the
-syllabus copies that line), and one or two sentences telling the reader what to keep apart
-while reading (e.g. what the text *claims* and what it offers as *evidence*)."""),
-        "Before you read": todo("Before you read", f"""
-One sentence naming the parts of the text to look at before interpreting it (e.g. the header,
-{ch.link(1)}, and the opening paragraph). Then a `note` admonition "Observe, Reflect, Question"
-with three bold headings and two or three prompts under each: *Observe* (what do you notice?),
-*Reflect* (what can you infer?), *Question* (what do you want to know, and where would you
-look?)."""),
-        "The reading": "\n".join(reading),
-        "Reading a polemic fairly": todo("Reading a polemic fairly", """
-A `warning` admonition "Who disagreed, and how?": **The other side** (who the text argues
-against), **How they answered** (only what a checked source shows), the opponents' case
-reconstructed in its strongest form, **Attribution reminders** ("the text claims that…", loaded
-labels kept in quotation marks), and **Two questions a fair reader asks**, each citing
-paragraphs."""),
-        "Corroboration": todo("Corroboration", """
-A `seealso` admonition "Reading across the seeds": two to four bold-titled paragraphs, each
-setting a passage of this text beside one in another seed (cite it as "seed 000 ¶6") and asking
-what agrees, what differs and why. End with **For further reading**: two or three scholarly works
-cited as `` {cite:t}`key` `` from `references.bib`, one line each on what they offer."""),
-        "Fact-check": todo("Fact-check", """
-An `important` admonition "What in this text is uncertain or needs checking": bullets on
-authorship, the print source or translation, each unreferenced quotation or figure, the text's
-claims about its own side's influence, and any oddity kept as it stands (recorded in
-`seeds/emendations.csv`, never silently corrected)."""),
-        "Key terms": todo("Key terms", """
-A bullet list of the chapter's terms, each as `` {term}`Term` `` followed by a one-line gloss.
-Every term must be an entry of `data/glossary.yml`, with a `uses` note that cites this seed's
-paragraphs (add entries there first)."""),
-        "Key people": todo("Key people", f"""
-One or two sentences introducing the people the text names, and any who matter although it does
-not name them. The list under this box is rendered from `data/people.yml`: add each person
-there with a `uses` entry for seed {s} and the paragraphs that name them.""")
-        + f"\n```{{people}}\n:seed: {s}\n```\n",
-        "Summary": todo("Summary", f"""
-Four to six bullets, each a claim attributed to the text ("the text claims…") with paragraph
-links, e.g. {ch.link(1)}; then a last line sending the reader to
-[the chapter notebook]({nb})."""),
-    }
+def _section_template(name: str) -> str:
+    """``chapter/at-a-glance.md.jinja`` for the section "At a glance"."""
+    return f"chapter/{'-'.join(words(name))}.md.jinja"
 
 
 def chapter_page(ch: Chapter) -> str:
-    year = f" ({ch.year})" if ch.year else ""
-    out = [f"# {ch.number}. {ch.title}{year}\n", banner("chapter")]
-    bodies = _sections(ch)
-    headings = {"Before you read": "Before you read: Observe, Reflect, Question"}
-    for name in TEMPLATE_SECTIONS:
-        out.append(f"## {headings.get(name, name)}\n")
-        out.append(bodies[name])
-    return "\n".join(out)
-
-
-_JUPYTEXT = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-    format_version: 0.13
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
-
-
-def notebook_page(ch: Chapter) -> str:
-    s, slug = ch.seed, ch.slug
-    warmup = todo("Warm-up", f"""
-Three quiz items from earlier chapters (spaced retrieval; add them to this chapter's bank with
-ids `s{s}-w01`…), or, for a first chapter, a two-minute "what do you already know" prompt. End
-with `**Your answer:** *(double-click this cell and write here)*`.""")
-    guided = todo("Guided questions", f"""
-Ten to thirteen questions climbing Bloom's levels, each under a heading
-`### Q<n> · <level> · <skill>` (levels: Remember, Understand, Apply, Analyze, Evaluate, Create;
-skills: sourcing, contextualization, corroboration, close reading), then the question citing the
-paragraphs it rests on (e.g. {ch.link(1)}), then `**Your answer:** *(double-click this cell
-and write here)*`. Model answers go in `instructor/answers/{slug}.yml`, never here.""")
-    quiz = todo("Quiz", f"""
-Write eight to ten items in `quizzes/{slug}.yml` (ids `s{s}-q01`…; four options, exactly one
-correct, feedback on every option that cites a ¶), then add one cell per item here,
-`quiz("s{s}-q01")`, tagged `remove-input`. `course validate` checks the bank.""")
-    exercise = todo("Data exercise", f"""
-Treat something in the text as data (its figures, its dates, its quotations, its vocabulary),
-with every row saying where it comes from (a ¶ of the seed or the course's fact base in
-`data/`). Give tables, at least two charts with alt text and a sentence saying what they show,
-and "Your turn" cells that set an answer variable and call `check("name")`; put the checks in
-`exercises/{slug}/checks.py` and load them with `check = Checks.chapter("{slug}")` in the
-setup cell.""")
-    exit_ticket = todo("Exit ticket", f"""
-One retrieval quiz item (`s{s}-x01`) and a reflection of about 100 words on a claim of the
-text, citing its paragraph, followed by `**Your answer:** *(double-click this cell and write
-here)*`.""")
-    return f"""{_JUPYTEXT}
-# Notebook {ch.number}: {ch.title} — questions, quiz and data
-
-```{{code-cell}} ipython3
-:tags: [remove-cell]
-from course.notebook import quiz, data
-```
-
-{banner("notebook")}
-This notebook goes with the chapter [{ch.title}]({slug}.md). Read the chapter first. Links
-such as {ch.link(1)} take you to the numbered paragraph of the text in the chapter.
-
-## A. Warm-up
-
-{warmup}
-## B. Guided questions
-
-{guided}
-## C. Quiz
-
-{quiz}
-## D. Data exercise
-
-`data.paragraphs("{s}")` gives the text one row per paragraph: the ¶ number, the text and its
-length in words.
-
-```{{code-cell}} ipython3
-paras = data.paragraphs("{s}")
-paras[["para", "words"]].T
-```
-
-{exercise}
-## E. Exit ticket
-
-{exit_ticket}"""
-
-
-def exercise_source(ch: Chapter) -> str:
-    s = ch.seed
-    return f"""{_JUPYTEXT}
-# Exercise {ch.number}: {ch.title} as data
-
-> **TODO (course author).** A draft made by `course new-chapter`. It has one worked sample
-> question so that `course release` and `course grade` work from the start. Replace it with
-> three to five questions on the data skills of notebook {ch.number}: each a bold
-> "**Question n (`name`).**" paragraph, a code cell with the solution between
-> `# BEGIN SOLUTION` and `# END SOLUTION`, and a `check("name")` cell; each answer gets a test
-> with hints in `exercises/{ch.slug}/tests.py`. Then delete this note.
-
-This exercise is graded automatically. Give each answer the **exact variable name** the
-question asks for, run `check("name")` to try the public checks, and save the notebook before
-you submit it. The text is seed {s}, "{ch.title}" ({ch.date}); `data.paragraphs("{s}")` gives
-it one row per paragraph (`para` is the ¶ number used in the chapter).
-
-```{{code-cell}} ipython3
-from course.notebook import data, Checks
-
-check = Checks.exercise("{ch.slug}")
-paras = data.paragraphs("{s}")
-paras.head()
-```
-
-**Question 1 (`n_paragraphs`).** How many numbered paragraphs (¶) does the text have? Give a
-whole number (an `int`).
-
-```{{code-cell}} ipython3
-# BEGIN SOLUTION
-n_paragraphs = len(paras)
-# END SOLUTION
-n_paragraphs
-```
-
-```{{code-cell}} ipython3
-check("n_paragraphs")
-```
-"""
-
-
-def exercise_tests(ch: Chapter) -> str:
-    return f'''"""Public tests for exercise {ch.number} (seed {ch.seed}). One test per answer; each message
-is the hint.
-
-TODO (course author): the sample question made by `course new-chapter`; replace it with the
-exercise's own questions.
-"""
-
-ANSWERS = {{"n_paragraphs": "int"}}
-POINTS = {{"test_n_paragraphs": 1}}
-
-
-def test_n_paragraphs(answers):
-    n = answers["n_paragraphs"]
-    assert isinstance(n, int), f"Give a whole number (an int), not {{type(n).__name__}}."
-    assert n == {ch.paragraphs}, ("Not yet. data.paragraphs(...) has one row per paragraph: "
-                                  "count its rows.")
-'''
-
-
-def exercise_page(ch: Chapter) -> str:
-    return f"""# Exercise {ch.number}: {ch.title} as data (autograded)
-
-{banner("exercise")}
-This exercise checks the data skills of [notebook {ch.number}]({ch.slug}_notebook.md) on the text
-of [chapter {ch.number}]({ch.slug}.md). Download the notebook, replace each `...` with your
-answer under the variable name the question gives, run the `check("…")` cell under it, and save
-before you submit. How the grader runs your notebook is explained in
-[How your work is checked](../checking.md).
-
-```{{exercise-notebook}} {ch.slug}
-```
-"""
-
-
-def quiz_bank(ch: Chapter) -> str:
-    s = ch.seed
-    return f"""# Quiz bank for chapter {ch.number} (seed {s}). A draft: no items yet.
-# `draft: true` lets the bank be empty; remove it when the bank is finished, and from then on
-# it must have at least one item. Each item has this shape (see quizzes/01_soviets.yml):
-#
-#   - id: s{s}-q01            # q: quiz, w: warm-up, x: exit ticket
-#     seed: "{s}"
-#     bloom: Remember          # Remember … Create
-#     skill: close reading     # sourcing, contextualization, corroboration, close reading
-#     refs: ["{s}:1"]
-#     question: What does the text say in its first paragraph?
-#     options:                 # four; exactly one correct; every feedback cites a ¶
-#       - text: …
-#         correct: true
-#         feedback: Yes (¶1): …
-chapter: {ch.slug}
-draft: true
-items: []
-"""
+    segments = [{"first": a, "last": b, "span": f"¶{a}" + (f"–{b}" if b != a else ""),
+                 "link": ch.link(a, b), "link_first": ch.link(a)} for a, b in _segments(ch.paragraphs)]
+    return render("chapter.md.jinja", ch, segments=segments,
+                  sections=[_section_template(name) for name in TEMPLATE_SECTIONS])
 
 
 def files(ch: Chapter) -> dict[Path, bytes]:
@@ -524,11 +257,11 @@ def files(ch: Chapter) -> dict[Path, bytes]:
         paths.SEEDS / ch.seed_file: ch.data,
         paths.SEEDS / "catalogue.yml": utf8(catalogue.rstrip("\n") + "\n" + catalogue_entry(ch)),
         paths.CHAPTERS / f"{ch.slug}.md": utf8(chapter_page(ch)),
-        paths.CHAPTERS / f"{ch.slug}_notebook.md": utf8(with_setup_cell(notebook_page(ch))),
-        paths.CHAPTERS / f"{ch.slug}_exercise.md": utf8(exercise_page(ch)),
-        paths.EXERCISES / ch.slug / "exercise.md": utf8(with_setup_cell(exercise_source(ch))),
-        paths.EXERCISES / ch.slug / "tests.py": utf8(exercise_tests(ch)),
-        paths.QUIZZES / f"{ch.slug}.yml": utf8(quiz_bank(ch)),
+        paths.CHAPTERS / f"{ch.slug}_notebook.md": utf8(with_setup_cell(render("notebook.md.jinja", ch))),
+        paths.CHAPTERS / f"{ch.slug}_exercise.md": utf8(render("exercise_page.md.jinja", ch)),
+        paths.EXERCISES / ch.slug / "exercise.md": utf8(with_setup_cell(render("exercise.md.jinja", ch))),
+        paths.EXERCISES / ch.slug / "tests.py": utf8(render("exercise_tests.py.jinja", ch)),
+        paths.QUIZZES / f"{ch.slug}.yml": utf8(render("quiz_bank.yml.jinja", ch)),
         paths.ROOT / "_toc.yml": utf8(_toc_with(ch)),
     }
 

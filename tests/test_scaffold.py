@@ -20,7 +20,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course.content import banks, seeds
+from course.content import banks, chapters, paths, seeds
 
 from course.authoring import scaffold
 from course.authoring.scaffold import TEMPLATE_SECTIONS
@@ -150,6 +150,21 @@ def test_quiz_bank_is_an_empty_draft_that_validates(made):
     problems = banks.validate({"chapter": SLUG, "items": []}, f"quizzes/{SLUG}.yml")
     assert problems == [f"quizzes/{SLUG}.yml: the bank has no items (only a bank marked "
                         "'draft: true' may be empty) (at items)"]
+
+
+def test_chapter_time_is_front_matter_for_the_author_to_fill(made, tmp_path):
+    """The syllabus reads a chapter's minutes from its front matter: the draft has the key,
+    empty, and the box says where the number goes (no wording to keep)."""
+    text = (made.repo / "chapters" / f"{SLUG}.md").read_text(encoding="utf-8")
+    assert chapters.front_matter(text)["myst"] == {"substitutions": {"minutes": None}}
+    assert "`minutes:` in the front matter" in text and "exact words" not in text
+    (tmp_path / "chapters").mkdir()
+    page = tmp_path / "chapters" / f"{SLUG}.md"
+    page.write_text(text, encoding="utf-8")
+    with paths.using(tmp_path):
+        assert (chapter_outline(SLUG)["minutes"], chapter_outline(SLUG)["draft"]) == (None, True)
+        page.write_text(text.replace("minutes: null", "minutes: 45"), encoding="utf-8")
+        assert chapter_outline(SLUG)["minutes"] == 45
 
 
 def test_chapter_is_added_at_the_end_of_the_chapters_part(made):

@@ -177,6 +177,47 @@ def test_chapter_is_added_at_the_end_of_the_chapters_part(made):
     assert new == old, "nothing else in the toc changes"
 
 
+def toc_root(tmp_path: Path, toc: dict) -> Path:
+    """A folder with this toc and the real catalogue: all that finding the chapters' part reads."""
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(ROOT / "seeds" / "catalogue.yml", tmp_path / "seeds")
+    (tmp_path / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    return tmp_path
+
+
+def new_entry_in(root: Path) -> str:
+    ch = scaffold.Chapter(seed=SEED, slug=SLUG, title=TITLE, author="", date="", kind="secondary",
+                          seed_file="", received_as="", data=b"", paragraphs=N)
+    with paths.using(root):
+        return scaffold._toc_with(ch)
+
+
+def test_the_chapters_part_is_found_by_its_pages_not_its_caption(tmp_path):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    part = next(p for p in toc["parts"] if p["caption"] == "Chapters")
+    part["caption"] = "Readings, week by week"
+    new = yaml.safe_load(new_entry_in(toc_root(tmp_path, toc)))
+    part["chapters"].append({"file": f"chapters/{SLUG}", "sections": [
+        {"file": f"chapters/{SLUG}_notebook"}, {"file": f"chapters/{SLUG}_exercise"}]})
+    assert new == toc
+
+
+@pytest.mark.parametrize("where, expected", [
+    ("nowhere", "no part of _toc.yml lists the chapters of seeds/catalogue.yml (chapters/01_soviets, "),
+    ("two parts", "more than one part of _toc.yml lists ('Chapters', 'More chapters') the chapters"),
+])
+def test_a_toc_whose_chapters_cannot_be_told_apart_is_refused(tmp_path, where, expected):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    part = next(p for p in toc["parts"] if p["caption"] == "Chapters")
+    if where == "nowhere":
+        toc["parts"].remove(part)
+    else:
+        toc["parts"].append({"caption": "More chapters", "chapters": [part["chapters"].pop()]})
+    with pytest.raises(scaffold.ScaffoldError) as err:
+        new_entry_in(toc_root(tmp_path, toc))
+    assert expected in str(err.value) and "by hand" in str(err.value)
+
+
 def test_exercise_skeleton_releases_and_grades(made, tmp_path):
     rel = tmp_path / "release"
     proc = course(made.repo, "release", "--to", str(rel))

@@ -7,7 +7,7 @@
     chapters/<slug>_exercise.md          the exercise page
     exercises/<slug>/exercise.md, tests.py   one worked sample question, so release and grade work
     quizzes/<slug>.yml                   an empty bank marked ``draft: true``
-    _toc.yml                             the chapter added at the end of the "Chapters" part
+    _toc.yml                             the chapter added at the end of the part listing the chapters
 
 Everything is checked before anything is written, and the files are then written all or
 nothing: a refused or failed run leaves the repository as it was. What the files say is in
@@ -16,6 +16,7 @@ nothing: a refused or failed run leaves the repository as it was. What the files
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
@@ -28,11 +29,13 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from course import project
 from course.content import paths, seeds
 from course.content.chapters import DRAFT_CLASS, TEMPLATE_SECTIONS
 from course.notebook.setup_cell import with_setup_cell
 
 SLUG = re.compile(r"^[0-9]{2}_[a-z0-9_]+$")
+_TOC_FILE = re.compile(r"^(\s*)- file:\s*(.+?)\s*$")  # a toc entry's first line
 _STOP = {"a", "an", "and", "the", "of", "on", "in", "to", "for", "from", "its", "it", "is", "by",
          "chapter", "ch"}
 _SEGMENT = 6  # at most this many paragraphs per reading segment in the skeleton
@@ -201,29 +204,57 @@ def catalogue_entry(ch: Chapter) -> str:
                   sha256=hashlib.sha256(ch.data).hexdigest())
 
 
+def _docname(file) -> str:
+    return str(file).removesuffix(".md")
+
+
+def _chapters_part(toc: dict) -> int:
+    """Which part of the toc lists the chapters: the one whose entries are the chapter pages
+    of seeds/catalogue.yml (not its caption, which is the authors' wording)."""
+    known = {_docname(e["chapter"]) for e in _catalogue() if e.get("chapter")}
+    parts = toc.get("parts") or []
+    holding = [i for i, part in enumerate(parts)
+               if known & {_docname(c.get("file")) for c in part.get("chapters") or []}]
+    if len(holding) != 1:
+        where = ("no part of _toc.yml lists" if not holding else
+                 "more than one part of _toc.yml lists (" + ", ".join(
+                     repr(parts[i].get("caption", f"part {i + 1}")) for i in holding) + ")")
+        raise ScaffoldError(f"{where} the chapters of seeds/catalogue.yml "
+                            f"({', '.join(sorted(known)) or 'none yet'}), so the new chapter has no "
+                            "place to go: add chapters/<slug> with its _notebook and _exercise "
+                            "sections to _toc.yml by hand.")
+    return holding[0]
+
+
 def _toc_with(ch: Chapter) -> str:
-    """_toc.yml with the chapter added at the end of the "Chapters" part (text edit, so the
-    file keeps its layout); refuses if that part cannot be found."""
-    path = paths.ROOT / "_toc.yml"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = next((i for i, ln in enumerate(lines) if re.match(r"^\s*- caption:\s*Chapters\s*$", ln)), None)
-    if start is None:
-        raise ScaffoldError("_toc.yml has no part with 'caption: Chapters'; add the chapter by hand.")
-    indent = len(lines[start]) - len(lines[start].lstrip())
-    end = next((i for i in range(start + 1, len(lines))
-                if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= indent), len(lines))
-    while end > start + 1 and not lines[end - 1].strip():
-        end -= 1
-    entry = next((ln for ln in lines[start:end] if re.match(r"^\s*- file:", ln)), None)
-    pad = " " * (len(entry) - len(entry.lstrip())) if entry else " " * (indent + 4)
-    block = [f"{pad}- file: chapters/{ch.slug}", f"{pad}  sections:",
-             f"{pad}    - file: chapters/{ch.slug}_notebook", f"{pad}    - file: chapters/{ch.slug}_exercise"]
-    new = "\n".join(lines[:end] + block + lines[end:]) + "\n"
-    parts = (yaml.safe_load(new) or {}).get("parts", [])
-    chapters = next((p.get("chapters", []) for p in parts if p.get("caption") == "Chapters"), [])
-    if not chapters or chapters[-1].get("file") != f"chapters/{ch.slug}":
-        raise ScaffoldError("could not add the chapter to the 'Chapters' part of _toc.yml; add it by hand.")
-    return new
+    """_toc.yml with the chapter added after the last entry of the part that lists the
+    chapters. A text edit, so the file keeps its layout and comments; the result is parsed
+    again and must be the old toc plus this one entry, or nothing is written."""
+    old = project.toc()
+    i = _chapters_part(old)
+    entry = {"file": f"chapters/{ch.slug}", "sections": [
+        {"file": f"chapters/{ch.slug}_notebook"}, {"file": f"chapters/{ch.slug}_exercise"}]}
+    expected = copy.deepcopy(old)
+    expected["parts"][i]["chapters"].append(entry)
+
+    last = _docname(old["parts"][i]["chapters"][-1].get("file"))
+    lines = (paths.ROOT / "_toc.yml").read_text(encoding="utf-8").splitlines()
+    found = [n for n, ln in enumerate(lines)
+             if (m := _TOC_FILE.match(ln)) and _docname(yaml.safe_load(m.group(2))) == last]
+    if len(found) == 1:
+        start = found[0]
+        pad = _TOC_FILE.match(lines[start]).group(1)
+        end = next((n for n in range(start + 1, len(lines))
+                    if lines[n].strip() and len(lines[n]) - len(lines[n].lstrip()) <= len(pad)), len(lines))
+        while not lines[end - 1].strip():
+            end -= 1
+        block = [f"{pad}- file: {entry['file']}", f"{pad}  sections:",
+                 *(f"{pad}    - file: {s['file']}" for s in entry["sections"])]
+        new = "\n".join(lines[:end] + block + lines[end:]) + "\n"
+        if yaml.safe_load(new) == expected:
+            return new
+    raise ScaffoldError(f"could not add the chapter after {last} in _toc.yml; add chapters/{ch.slug} "
+                        "with its _notebook and _exercise sections there by hand.")
 
 
 def _segments(n: int) -> list[tuple[int, int]]:

@@ -160,6 +160,12 @@ def cmd_export_quiz(a) -> int:
     except ExportError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if a.chapter is None:
+        from course.content import banks
+
+        drafts = sorted(c for c, b in banks.all_banks().items() if b.get("draft"))
+        if drafts:
+            print(f"Left out, as drafts: {', '.join(drafts)}.", file=sys.stderr)
     return _listed(written)
 
 
@@ -175,8 +181,10 @@ def cmd_new_chapter(a) -> int:
     print(f"Seed {ch.seed} ({ch.paragraphs} paragraphs) and draft chapter {ch.slug}:")
     for path in written:
         print(f"  {path.relative_to(paths.ROOT)}")
-    print("Next: replace the TODO boxes (chapter, notebook, exercise), fill the TODO fields of "
-          "the catalogue entry, write the quiz bank, then `make book`.")
+    print("Next: replace the TODO boxes (chapter, notebook, exercise, lesson plan) and the sample "
+          "questions and checks, fill the TODO fields of the catalogue entry and the minutes in the "
+          "chapter's front matter, write the quiz bank and the model answers, then `make book`. "
+          "Remove the draft banners and `draft: true` when it is finished.")
     return 0
 
 
@@ -289,7 +297,7 @@ def main(argv=None) -> int:
     x = sub.add_parser("export-quiz", help="write the quiz banks for an LMS (Canvas, Moodle)",
                        description="One file per chapter in OUT: NN_slug.qti.zip (Canvas: Import "
                        "course content, QTI .zip), NN_slug.moodle.xml (Moodle XML) or NN_slug.gift "
-                       "(Moodle GIFT). Per-option feedback is kept.")
+                       "(Moodle GIFT). Per-option feedback is kept. A draft chapter's bank is left out.")
     x.add_argument("--format", required=True, choices=["qti", "moodle", "gift"])
     x.add_argument("--chapter", help="one chapter, by number (1) or slug (01_soviets); default: all")
     x.add_argument("out", type=Path, metavar="OUT", help="folder for the files (created if missing)")
@@ -297,8 +305,9 @@ def main(argv=None) -> int:
 
     n = sub.add_parser("new-chapter", help="set up a draft chapter from a new source text",
                        description="Copies the text into seeds/ (with its catalogue entry) and "
-                       "writes a draft chapter page, notebook, exercise and empty quiz bank, added "
-                       "to _toc.yml. Exit status 2, with nothing written, if the text is refused.")
+                       "writes a draft chapter page, notebook, exercise, empty quiz bank and "
+                       "instructor pages, added to _toc.yml and the site's recorded addresses. "
+                       "Exit status 2, with nothing written, if the text is refused.")
     n.add_argument("seedfile", type=Path, metavar="SEEDFILE", help="the text, UTF-8 plain text")
     n.add_argument("--title", required=True, help="the text's title, as the catalogue will give it")
     n.add_argument("--author", required=True, help="as far as known, e.g. 'Unknown; apparently …'")

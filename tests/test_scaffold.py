@@ -20,7 +20,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course.content import banks, seeds
+from course.content import banks, chapters, paths, questions, seeds
 
 from course.authoring import scaffold
 from course.authoring.scaffold import TEMPLATE_SECTIONS
@@ -51,9 +51,10 @@ what happened, but it is not nothing either: the café owner’s ledger and the 
 circular both tell us who was expected to read them.
 """.encode("utf-8")
 TITLE = "A Note on Office Clerks"
-SLUG, SEED = "06_note_office_clerks", "005"
+REAL = seeds.chapters()  # the course's chapters (a draft among them, perhaps)
+NUMBER = max(int(slug[:2]) for slug, _ in REAL) + 1  # what the new chapter is given: the next number
+SLUG, SEED = f"{NUMBER:02d}_note_office_clerks", f"{max(int(i) for i in seeds.catalogue()) + 1:03d}"
 N = len(seeds.split_paragraphs(SAMPLE.decode("utf-8")))
-REAL = seeds.chapters()
 
 
 def copy_repo(dest: Path) -> None:
@@ -120,8 +121,10 @@ def test_writes_the_chapter_files_and_changes_only_catalogue_and_toc(made):
     assert added == sorted([
         f"seeds/{SEED}_2026_a_note_on_office_clerks.txt", f"chapters/{SLUG}.md",
         f"chapters/{SLUG}_notebook.md", f"chapters/{SLUG}_exercise.md",
-        f"exercises/{SLUG}/exercise.md", f"exercises/{SLUG}/tests.py", f"quizzes/{SLUG}.yml"])
-    assert changed == ["_toc.yml", "seeds/catalogue.yml"]
+        f"exercises/{SLUG}/exercise.md", f"exercises/{SLUG}/tests.py", f"exercises/{SLUG}/checks.py",
+        f"quizzes/{SLUG}.yml", f"instructor/answers/{SLUG}.yml", f"instructor/hidden-tests/{SLUG}/tests.py",
+        f"instructor/{SLUG}_key.md", f"instructor/{SLUG}_lesson.md"])
+    assert changed == ["_toc.yml", "links/addresses.txt", "seeds/catalogue.yml"]
     assert f"Seed {SEED} ({N} paragraphs) and draft chapter {SLUG}" in made.out
 
 
@@ -151,6 +154,21 @@ def test_quiz_bank_is_an_empty_draft_that_validates(made):
                         "'draft: true' may be empty) (at items)"]
 
 
+def test_chapter_time_is_front_matter_for_the_author_to_fill(made, tmp_path):
+    """The syllabus reads a chapter's minutes from its front matter: the draft has the key,
+    empty, and the box says where the number goes (no wording to keep)."""
+    text = (made.repo / "chapters" / f"{SLUG}.md").read_text(encoding="utf-8")
+    assert chapters.front_matter(text)["myst"] == {"substitutions": {"minutes": None}}
+    assert "`minutes:` in the front matter" in text and "exact words" not in text
+    (tmp_path / "chapters").mkdir()
+    page = tmp_path / "chapters" / f"{SLUG}.md"
+    page.write_text(text, encoding="utf-8")
+    with paths.using(tmp_path):
+        assert (chapter_outline(SLUG)["minutes"], chapter_outline(SLUG)["draft"]) == (None, True)
+        page.write_text(text.replace("minutes: null", "minutes: 45"), encoding="utf-8")
+        assert chapter_outline(SLUG)["minutes"] == 45
+
+
 def test_chapter_is_added_at_the_end_of_the_chapters_part(made):
     old = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     new = yaml.safe_load((made.repo / "_toc.yml").read_text(encoding="utf-8"))
@@ -159,6 +177,100 @@ def test_chapter_is_added_at_the_end_of_the_chapters_part(made):
         {"file": f"chapters/{SLUG}_notebook"}, {"file": f"chapters/{SLUG}_exercise"}]}
     chapters.pop()
     assert new == old, "nothing else in the toc changes"
+
+
+def toc_root(tmp_path: Path, toc: dict) -> Path:
+    """A folder with this toc and the real catalogue: all that finding the chapters' part reads."""
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(ROOT / "seeds" / "catalogue.yml", tmp_path / "seeds")
+    (tmp_path / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    return tmp_path
+
+
+def new_entry_in(root: Path) -> str:
+    ch = scaffold.Chapter(seed=SEED, slug=SLUG, title=TITLE, author="", date="", kind="secondary",
+                          seed_file="", received_as="", data=b"", paragraphs=N)
+    with paths.using(root):
+        return scaffold._toc_with(ch)
+
+
+def test_the_chapters_part_is_found_by_its_pages_not_its_caption(tmp_path):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    part = next(p for p in toc["parts"] if p["caption"] == "Chapters")
+    part["caption"] = "Readings, week by week"
+    new = yaml.safe_load(new_entry_in(toc_root(tmp_path, toc)))
+    part["chapters"].append({"file": f"chapters/{SLUG}", "sections": [
+        {"file": f"chapters/{SLUG}_notebook"}, {"file": f"chapters/{SLUG}_exercise"}]})
+    assert new == toc
+
+
+@pytest.mark.parametrize("where, expected", [
+    ("nowhere", "no part of _toc.yml lists the chapters of seeds/catalogue.yml (chapters/01_soviets, "),
+    ("two parts", "more than one part of _toc.yml lists ('Chapters', 'More chapters') the chapters"),
+])
+def test_a_toc_whose_chapters_cannot_be_told_apart_is_refused(tmp_path, where, expected):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    part = next(p for p in toc["parts"] if p["caption"] == "Chapters")
+    if where == "nowhere":
+        toc["parts"].remove(part)
+    else:
+        toc["parts"].append({"caption": "More chapters", "chapters": [part["chapters"].pop()]})
+    with pytest.raises(scaffold.ScaffoldError) as err:
+        new_entry_in(toc_root(tmp_path, toc))
+    assert expected in str(err.value) and "by hand" in str(err.value)
+
+
+def test_the_new_pages_and_paragraphs_are_recorded_addresses(made):
+    """The site serves the draft from its next build, and every address it serves is recorded."""
+    from course.publishing import addresses
+
+    old = addresses.read_recorded(ROOT / "links" / "addresses.txt")
+    new = addresses.read_recorded(made.repo / "links" / "addresses.txt")
+    page = f"chapters/{SLUG}.html"
+    assert new - old == {page, f"chapters/{SLUG}_notebook.html", f"chapters/{SLUG}_exercise.html",
+                         *(f"{page}#{seeds.anchor(SEED, n)}" for n in range(1, N + 1))}
+    assert old <= new
+    text = (made.repo / "links" / "addresses.txt").read_text(encoding="utf-8")
+    addresses.write_recorded(new, made.base / "rewritten.txt")  # the file keeps the record's own form
+    assert (made.base / "rewritten.txt").read_text(encoding="utf-8") == text
+
+
+def test_a_draft_has_the_files_of_a_chapter_for_teachers_and_tools(made):
+    from course.content import exercises
+
+    with paths.using(made.repo):
+        assert chapters.draft(SLUG)
+        assert questions.model_answers(SLUG) == {}
+        hidden = made.repo / "instructor" / "hidden-tests" / SLUG / "tests.py"
+        assert exercises.declared(hidden, "ANSWERS") == exercises.get(SLUG).answers() == {"n_paragraphs": "int"}
+    for page in ("key", "lesson"):
+        text = (made.repo / "instructor" / f"{SLUG}_{page}.md").read_text(encoding="utf-8")
+        assert text.startswith(f"# {'Answer key' if page == 'key' else 'Lesson plan'}: Chapter {NUMBER}, {TITLE}")
+    lesson = (made.repo / "instructor" / f"{SLUG}_lesson.md").read_text(encoding="utf-8")
+    assert "## 50-minute plan" in lesson and "## 90-minute plan" in lesson and scaffold.DRAFT_CLASS in lesson
+
+
+def test_the_notebooks_sample_check_knows_the_texts_longest_paragraph(made):
+    from course.content import data
+    from course.grading.check import Checks
+
+    with paths.using(made.repo):
+        longest = int(data.paragraphs(SEED)["words"].max())
+        check = Checks.chapter(SLUG)
+        assert check("max_words", namespace={"max_words": longest}).passed
+        assert not check("max_words", namespace={"max_words": longest + 1}).passed
+
+
+def test_quiz_export_leaves_the_draft_out_and_refuses_it_by_name(made, tmp_path):
+    proc = course(made.repo, "export-quiz", "--format", "qti", str(tmp_path / "all"))
+    assert proc.returncode == 0, proc.stderr
+    finished = [slug for slug, _ in REAL if not chapters.draft(slug)]
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == sorted(f"{s}.qti.zip" for s in finished)
+    drafts = sorted([SLUG, *(slug for slug, _ in REAL if chapters.draft(slug))])
+    assert f"Left out, as drafts: {', '.join(drafts)}." in proc.stderr
+    proc = course(made.repo, "export-quiz", "--format", "gift", "--chapter", str(NUMBER), str(tmp_path / "one"))
+    assert proc.returncode == 2 and f"Chapter {SLUG} is a draft" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "one").exists()
 
 
 @pytest.mark.slow
@@ -233,6 +345,16 @@ def test_notebook_skeleton_runs_in_the_build(site):
     assert table and "words" in table.get_text(), "the starter data cell ran"
     assert page.select_one(f".admonition.{scaffold.DRAFT_CLASS}")
     assert len(page.select(".admonition.todo")) == 5
+    assert page.select_one(".cell_output .course-check"), "the sample check ran"
+
+
+def test_notebook_skeleton_marks_its_answer_cell(made):
+    """The exit ticket's answer cell is marked in data, as in every chapter notebook; the
+    guided questions are the author's to write."""
+    with paths.using(made.repo):
+        nb = questions.notebook(SLUG)
+        assert list(questions.answer_cells(nb, SLUG)) == ["exit-ticket"]
+        assert questions.guided_questions(SLUG) == []
 
 
 @pytest.mark.slow
@@ -250,8 +372,8 @@ def test_syllabus_lists_the_draft_without_counting_its_time(site):
     rows = [" ".join(tr.get_text(" ").split()) for tr in soup(site / "syllabus.html").select("tr")]
     (draft,) = [r for r in rows if TITLE in r]
     assert "(draft)" in draft and "not written yet" in draft
-    assert not any("(draft)" in r for r in rows if r is not draft)
-    total = sum(chapter_outline(slug)["minutes"] for slug, _ in REAL)
+    assert sum("(draft)" in r for r in rows) == 1 + sum(chapters.draft(slug) for slug, _ in REAL)
+    total = sum(chapter_outline(slug)["minutes"] or 0 for slug, _ in REAL)
     assert any(r.startswith("All chapters") and f"{total} min" in r for r in rows)
 
 
@@ -296,6 +418,16 @@ def test_refuses_an_existing_id_or_chapter(made, extra, expected):
     assert expected in refuse(made, "other.txt", OTHER, *extra)
 
 
+def test_refuses_to_overwrite_a_file_a_new_chapter_would_write(made):
+    blocker = made.repo / "instructor" / f"{NUMBER + 1:02d}_other_text_lesson.md"
+    blocker.write_text("A teacher's notes, kept.\n", encoding="utf-8")
+    try:
+        message = refuse(made, "other.txt", OTHER, "--slug", "other_text")
+        assert f"instructor/{NUMBER + 1:02d}_other_text_lesson.md already exists" in message
+    finally:
+        blocker.unlink()
+
+
 def test_refuses_a_text_already_catalogued(made):
     assert f"is already seed {SEED}" in refuse(made, "again.txt", SAMPLE)
     original = (ROOT / "seeds" / "000_platform_1927_ch5_the_soviets.txt").read_bytes()
@@ -315,3 +447,4 @@ def test_a_failed_write_puts_everything_back(tmp_path):
     assert kept.read_text(encoding="utf-8") == "old\n"
     assert not (tmp_path / "new").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.yml", "not_a_folder"]
+

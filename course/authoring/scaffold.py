@@ -3,19 +3,32 @@
     seeds/NNN_<name>.txt                 the text, byte-for-byte (+ its entry in seeds/catalogue.yml)
     chapters/<slug>.md                   the reading page: the whole text with ¶ anchors, and every
                                          template section as a TODO box under a draft banner
-    chapters/<slug>_notebook.md          notebook skeleton (it runs in the book build)
+    chapters/<slug>_notebook.md          notebook skeleton (it runs in the book build), with one
+                                         sample check (exercises/<slug>/checks.py)
     chapters/<slug>_exercise.md          the exercise page
     exercises/<slug>/exercise.md, tests.py   one worked sample question, so release and grade work
     quizzes/<slug>.yml                   an empty bank marked ``draft: true``
-    _toc.yml                             the chapter added at the end of the "Chapters" part
+    instructor/answers/<slug>.yml        no model answers yet (the notebook has no questions yet)
+    instructor/hidden-tests/<slug>/      the sample question's hidden test
+    instructor/<slug>_key.md, _lesson.md the answer key (from the data) and a lesson plan of TODO boxes
+    _toc.yml                             the chapter added at the end of the part listing the chapters
+    links/addresses.txt                  the addresses of its pages and ¶ anchors
+
+A draft has every file a chapter has, so every check of the course holds for it; what only a
+finished chapter has (questions, quiz items, a timeline…) the checks leave to chapters whose
+page no longer carries the draft banner.
 
 Everything is checked before anything is written, and the files are then written all or
-nothing: a refused or failed run leaves the repository as it was.
+nothing: a refused or failed run leaves the repository as it was. What the files say is in
+templates (Jinja2), filled in with the chapter's values; this module decides the values. The
+templates are ``templates/`` here, and ``instructor/templates/`` for what only teachers see.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -24,16 +37,22 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 import yaml
 
+from course import project
 from course.content import paths, seeds
 from course.content.chapters import DRAFT_CLASS, TEMPLATE_SECTIONS
+from course.grading.formative import digest
 from course.notebook.setup_cell import with_setup_cell
 
 SLUG = re.compile(r"^[0-9]{2}_[a-z0-9_]+$")
+_TOC_FILE = re.compile(r"^(\s*)- file:\s*(.+?)\s*$")  # a toc entry's first line
 _STOP = {"a", "an", "and", "the", "of", "on", "in", "to", "for", "from", "its", "it", "is", "by",
          "chapter", "ch"}
+ADDRESSES = "links/addresses.txt"  # the site's recorded addresses (course.publishing.addresses)
 _SEGMENT = 6  # at most this many paragraphs per reading segment in the skeleton
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
@@ -61,6 +80,13 @@ class Chapter:
     @property
     def year(self) -> str:
         return self.date[:4] if self.date[:4].isdigit() else ""
+
+    @property
+    def max_words(self) -> int:
+        """The words of the longest paragraph, counted as ``data.paragraphs`` counts them."""
+        from course.content.data import WORD  # (data imports pandas: only when a chapter is made)
+
+        return max(len(WORD.findall(p)) for p in seeds.split_paragraphs(self.data.decode("utf-8")))
 
     def link(self, first: int, last: int | None = None) -> str:
         label = f"¶{first}" + (f"–{last}" if last and last != first else "")
@@ -175,57 +201,83 @@ def plan(seedfile: Path, *, title: str, author: str, date: str, kind: str,
 
 # --- what is written -----------------------------------------------------------------------
 
+def _env() -> jinja2.Environment:
+    # What only teachers see (model answers, key, lesson plan, hidden tests) has its templates in
+    # instructor/templates/, which never ships to students, as instructor/ itself does not.
+    loader = jinja2.FileSystemLoader([TEMPLATES, paths.INSTRUCTOR / "templates"])
+    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                             autoescape=False)  # Markdown, YAML and Python: nothing is HTML
+    env.filters["quoted"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.filters["number_word"] = lambda n: _NUMBERS[n] if n < len(_NUMBERS) else str(n)
+    return env
+
+
+def render(template: str, ch: Chapter, **extra) -> str:
+    """A template of ``templates/`` filled in with the chapter's values (and ``extra``)."""
+    values = {"seed": ch.seed, "slug": ch.slug, "number": ch.number, "title": ch.title,
+              "author": ch.author, "date": ch.date, "year": ch.year, "kind": ch.kind,
+              "paragraphs": ch.paragraphs, "link_first": ch.link(1),
+              "notebook": f"{ch.slug}_notebook.md", "draft_class": DRAFT_CLASS}
+    return _env().get_template(template).render(values, **extra)
+
+
 def catalogue_entry(ch: Chapter) -> str:
-    entry = {
-        "id": ch.seed, "file": ch.seed_file, "received_as": ch.received_as, "title": ch.title,
-        "author": ch.author, "date": ch.date, "kind": ch.kind,
-        "genre": "TODO: what kind of text this is (e.g. a polemical article, a memoir, a historian's talk)",
-        "original_publication": "TODO: where and when it first appeared, as far as known",
-        "transcription": "TODO: where this copy of the text comes from",
-        "rights": "TODO: copyright status and the basis for reproducing it for teaching",
-        "chapter": f"chapters/{ch.slug}",
-        "sha256": hashlib.sha256(ch.data).hexdigest(),
-    }
-    # JSON strings are YAML double-quoted scalars: safe for any title, and the file's own style.
-    lines = [f"{'- ' if i == 0 else '  '}{k}: {json.dumps(v, ensure_ascii=False)}"
-             for i, (k, v) in enumerate(entry.items())]
-    return "\n".join(lines) + "\n"
+    return render("catalogue_entry.yml.jinja", ch, seed_file=ch.seed_file, received_as=ch.received_as,
+                  sha256=hashlib.sha256(ch.data).hexdigest())
+
+
+def _docname(file) -> str:
+    return str(file).removesuffix(".md")
+
+
+def _chapters_part(toc: dict) -> int:
+    """Which part of the toc lists the chapters: the one whose entries are the chapter pages
+    of seeds/catalogue.yml (not its caption, which is the authors' wording)."""
+    known = {_docname(e["chapter"]) for e in _catalogue() if e.get("chapter")}
+    parts = toc.get("parts") or []
+    holding = [i for i, part in enumerate(parts)
+               if known & {_docname(c.get("file")) for c in part.get("chapters") or []}]
+    if len(holding) != 1:
+        where = ("no part of _toc.yml lists" if not holding else
+                 "more than one part of _toc.yml lists (" + ", ".join(
+                     repr(parts[i].get("caption", f"part {i + 1}")) for i in holding) + ")")
+        raise ScaffoldError(f"{where} the chapters of seeds/catalogue.yml "
+                            f"({', '.join(sorted(known)) or 'none yet'}), so the new chapter has no "
+                            "place to go: add chapters/<slug> with its _notebook and _exercise "
+                            "sections to _toc.yml by hand.")
+    return holding[0]
 
 
 def _toc_with(ch: Chapter) -> str:
-    """_toc.yml with the chapter added at the end of the "Chapters" part (text edit, so the
-    file keeps its layout); refuses if that part cannot be found."""
-    path = paths.ROOT / "_toc.yml"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = next((i for i, ln in enumerate(lines) if re.match(r"^\s*- caption:\s*Chapters\s*$", ln)), None)
-    if start is None:
-        raise ScaffoldError("_toc.yml has no part with 'caption: Chapters'; add the chapter by hand.")
-    indent = len(lines[start]) - len(lines[start].lstrip())
-    end = next((i for i in range(start + 1, len(lines))
-                if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= indent), len(lines))
-    while end > start + 1 and not lines[end - 1].strip():
-        end -= 1
-    entry = next((ln for ln in lines[start:end] if re.match(r"^\s*- file:", ln)), None)
-    pad = " " * (len(entry) - len(entry.lstrip())) if entry else " " * (indent + 4)
-    block = [f"{pad}- file: chapters/{ch.slug}", f"{pad}  sections:",
-             f"{pad}    - file: chapters/{ch.slug}_notebook", f"{pad}    - file: chapters/{ch.slug}_exercise"]
-    new = "\n".join(lines[:end] + block + lines[end:]) + "\n"
-    parts = (yaml.safe_load(new) or {}).get("parts", [])
-    chapters = next((p.get("chapters", []) for p in parts if p.get("caption") == "Chapters"), [])
-    if not chapters or chapters[-1].get("file") != f"chapters/{ch.slug}":
-        raise ScaffoldError("could not add the chapter to the 'Chapters' part of _toc.yml; add it by hand.")
-    return new
+    """_toc.yml with the chapter added after the last entry of the part that lists the
+    chapters. A text edit, so the file keeps its layout and comments; the result is parsed
+    again and must be the old toc plus this one entry, or nothing is written."""
+    old = project.toc()
+    i = _chapters_part(old)
+    entry = {"file": f"chapters/{ch.slug}", "sections": [
+        {"file": f"chapters/{ch.slug}_notebook"}, {"file": f"chapters/{ch.slug}_exercise"}]}
+    expected = copy.deepcopy(old)
+    expected["parts"][i]["chapters"].append(entry)
 
-
-def todo(name: str, body: str) -> str:
-    return f":::{{admonition}} TODO: {name}\n:class: todo\n\n{body.strip()}\n:::\n"
-
-
-def banner(what: str) -> str:
-    return (f":::{{admonition}} Draft {what}: not ready for students\n:class: warning {DRAFT_CLASS}\n\n"
-            f"This {what} was set up by `course new-chapter` and is not written yet. Each box marked "
-            "**TODO** says what belongs in its place: replace the box with that text. Delete this "
-            "banner when no TODO box is left.\n:::\n")
+    last = _docname(old["parts"][i]["chapters"][-1].get("file"))
+    lines = (paths.ROOT / "_toc.yml").read_text(encoding="utf-8").splitlines()
+    found = [n for n, ln in enumerate(lines)
+             if (m := _TOC_FILE.match(ln)) and _docname(yaml.safe_load(m.group(2))) == last]
+    if len(found) == 1:
+        start = found[0]
+        pad = _TOC_FILE.match(lines[start]).group(1)
+        end = next((n for n in range(start + 1, len(lines))
+                    if lines[n].strip() and len(lines[n]) - len(lines[n].lstrip()) <= len(pad)), len(lines))
+        while not lines[end - 1].strip():
+            end -= 1
+        block = [f"{pad}- file: {entry['file']}", f"{pad}  sections:",
+                 *(f"{pad}    - file: {s['file']}" for s in entry["sections"])]
+        new = "\n".join(lines[:end] + block + lines[end:]) + "\n"
+        if yaml.safe_load(new) == expected:
+            return new
+    raise ScaffoldError(f"could not add the chapter after {last} in _toc.yml; add chapters/{ch.slug} "
+                        "with its _notebook and _exercise sections there by hand.")
 
 
 def _segments(n: int) -> list[tuple[int, int]]:
@@ -239,298 +291,55 @@ def _segments(n: int) -> list[tuple[int, int]]:
     return out
 
 
-def _sections(ch: Chapter) -> dict[str, str]:
-    """The body of each template section: what the finished chapters have there, as TODO boxes."""
-    s, nb = ch.seed, f"{ch.slug}_notebook.md"
-    n = ch.paragraphs
-    segs = _segments(n)
-    count = _NUMBERS[len(segs)] if len(segs) < len(_NUMBERS) else str(len(segs))
-    reading = [f"The full text follows in {count} segment{'s' if len(segs) > 1 else ''}. "
-               "Paragraph numbers (¶) are fixed for the whole course; cite them.\n",
-               todo("Segments", f"""
-Split the text where its argument turns, into segments of about four to nine paragraphs. Each
-segment is a `###` heading "Segment k: *title* (¶a–b)", one or two sentences saying what happens
-in it, the `{{reading}}` directive with `:paragraphs: a-b`, and then two boxes: a `tip`
-admonition "Close reading" with two numbered prompts that cite paragraphs, and a
-`seealso margin` admonition "Terms in this segment" listing glossary terms. Every paragraph
-¶1–{n} must be rendered once, in order: the build fails otherwise. Mark obvious slips in the
-text in `seeds/emendations.csv`; never edit the seed file.""")]
-    for k, (a, b) in enumerate(segs, 1):
-        span = f"¶{a}" + (f"–{b}" if b != a else "")
-        reading.append(f"### Segment {k}: TODO title ({span})\n")
-        reading.append(todo(f"Segment {k}", f"""
-Replace "TODO title" with a short title for {ch.link(a, b)}. Write one or two sentences that
-introduce these paragraphs above the reading, and put after it a "Close reading" box (two
-prompts that cite paragraphs, e.g. {ch.link(a)}) and a "Terms in this segment" box."""))
-        reading.append(f"```{{reading}} {s}\n:paragraphs: {a}-{b}\n```\n")
-
-    return {
-        "At a glance": todo("At a glance", f"""
-- One paragraph: what this text is and how the chapter reads it (who produced it, when and for
-  whom, then what it says and how far it can be trusted).
-- **Learning objectives.** Four, each starting with a bold verb (**Explain**, **Analyse**,
-  **Compare**, **Evaluate**) and citing the paragraphs it rests on, e.g. {ch.link(1)}.
-- A line `**Estimated time.** About N minutes: …` with N a number. The syllabus reads this line,
-  so keep these exact words.
-- **What you need.** A browser for the reading and the quiz; for the data exercise,
-  [the chapter notebook]({nb})."""),
-        "Sourcing card": todo("Sourcing card", f"""
-A table with the columns *Question*, *What we know* and *How sure we are* (established,
-uncertain, the text's own claim…) and one row each for: Author(s); Date written; Date of this
-version; Genre; Original audience and purpose; How it reached us (translation, transcription,
-archive); What the author(s) could not know. The catalogue records this text as "{ch.title}",
-by {ch.author}, dated {ch.date} ({ch.kind} source); complete the `TODO` fields of seed {s} in
-`seeds/catalogue.yml` at the same time."""),
-        "Context": todo("Context", """
-Five to eight bullets, each a **bold term** and two to four sentences of background the reader
-needs for this text (events, institutions, people's positions), marking what is uncertain. End
-with a mini-timeline: the `{timeline}` directive with `:events:` listing ids from
-`data/timeline.csv` (add the events there first, with their sources)."""),
-        "Central question": todo("Central question", """
-An `{important}` box holding the chapter's one question, in bold on a line of its own (the
-syllabus copies that line), and one or two sentences telling the reader what to keep apart
-while reading (e.g. what the text *claims* and what it offers as *evidence*)."""),
-        "Before you read": todo("Before you read", f"""
-One sentence naming the parts of the text to look at before interpreting it (e.g. the header,
-{ch.link(1)}, and the opening paragraph). Then a `note` admonition "Observe, Reflect, Question"
-with three bold headings and two or three prompts under each: *Observe* (what do you notice?),
-*Reflect* (what can you infer?), *Question* (what do you want to know, and where would you
-look?)."""),
-        "The reading": "\n".join(reading),
-        "Reading a polemic fairly": todo("Reading a polemic fairly", """
-A `warning` admonition "Who disagreed, and how?": **The other side** (who the text argues
-against), **How they answered** (only what a checked source shows), the opponents' case
-reconstructed in its strongest form, **Attribution reminders** ("the text claims that…", loaded
-labels kept in quotation marks), and **Two questions a fair reader asks**, each citing
-paragraphs."""),
-        "Corroboration": todo("Corroboration", """
-A `seealso` admonition "Reading across the seeds": two to four bold-titled paragraphs, each
-setting a passage of this text beside one in another seed (cite it as "seed 000 ¶6") and asking
-what agrees, what differs and why. End with **For further reading**: two or three scholarly works
-cited as `` {cite:t}`key` `` from `references.bib`, one line each on what they offer."""),
-        "Fact-check": todo("Fact-check", """
-An `important` admonition "What in this text is uncertain or needs checking": bullets on
-authorship, the print source or translation, each unreferenced quotation or figure, the text's
-claims about its own side's influence, and any oddity kept as it stands (recorded in
-`seeds/emendations.csv`, never silently corrected)."""),
-        "Key terms": todo("Key terms", """
-A bullet list of the chapter's terms, each as `` {term}`Term` `` followed by a one-line gloss.
-Every term must be an entry of `data/glossary.yml`, with a `uses` note that cites this seed's
-paragraphs (add entries there first)."""),
-        "Key people": todo("Key people", f"""
-One or two sentences introducing the people the text names, and any who matter although it does
-not name them. The list under this box is rendered from `data/people.yml`: add each person
-there with a `uses` entry for seed {s} and the paragraphs that name them.""")
-        + f"\n```{{people}}\n:seed: {s}\n```\n",
-        "Summary": todo("Summary", f"""
-Four to six bullets, each a claim attributed to the text ("the text claims…") with paragraph
-links, e.g. {ch.link(1)}; then a last line sending the reader to
-[the chapter notebook]({nb})."""),
-    }
+def _section_template(name: str) -> str:
+    """``chapter/at-a-glance.md.jinja`` for the section "At a glance"."""
+    return f"chapter/{'-'.join(words(name))}.md.jinja"
 
 
 def chapter_page(ch: Chapter) -> str:
-    year = f" ({ch.year})" if ch.year else ""
-    out = [f"# {ch.number}. {ch.title}{year}\n", banner("chapter")]
-    bodies = _sections(ch)
-    headings = {"Before you read": "Before you read: Observe, Reflect, Question"}
-    for name in TEMPLATE_SECTIONS:
-        out.append(f"## {headings.get(name, name)}\n")
-        out.append(bodies[name])
-    return "\n".join(out)
+    segments = [{"first": a, "last": b, "span": f"¶{a}" + (f"–{b}" if b != a else ""),
+                 "link": ch.link(a, b), "link_first": ch.link(a)} for a, b in _segments(ch.paragraphs)]
+    return render("chapter.md.jinja", ch, segments=segments,
+                  sections=[_section_template(name) for name in TEMPLATE_SECTIONS])
 
 
-_JUPYTEXT = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-    format_version: 0.13
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
-
-
-def notebook_page(ch: Chapter) -> str:
-    s, slug = ch.seed, ch.slug
-    warmup = todo("Warm-up", f"""
-Three quiz items from earlier chapters (spaced retrieval; add them to this chapter's bank with
-ids `s{s}-w01`…), or, for a first chapter, a two-minute "what do you already know" prompt. End
-with `**Your answer:** *(double-click this cell and write here)*`.""")
-    guided = todo("Guided questions", f"""
-Ten to thirteen questions climbing Bloom's levels, each under a heading
-`### Q<n> · <level> · <skill>` (levels: Remember, Understand, Apply, Analyze, Evaluate, Create;
-skills: sourcing, contextualization, corroboration, close reading), then the question citing the
-paragraphs it rests on (e.g. {ch.link(1)}), then `**Your answer:** *(double-click this cell
-and write here)*`. Model answers go in `instructor/answers/{slug}.yml`, never here.""")
-    quiz = todo("Quiz", f"""
-Write eight to ten items in `quizzes/{slug}.yml` (ids `s{s}-q01`…; four options, exactly one
-correct, feedback on every option that cites a ¶), then add one cell per item here,
-`quiz("s{s}-q01")`, tagged `remove-input`. `course validate` checks the bank.""")
-    exercise = todo("Data exercise", f"""
-Treat something in the text as data (its figures, its dates, its quotations, its vocabulary),
-with every row saying where it comes from (a ¶ of the seed or the course's fact base in
-`data/`). Give tables, at least two charts with alt text and a sentence saying what they show,
-and "Your turn" cells that set an answer variable and call `check("name")`; put the checks in
-`exercises/{slug}/checks.py` and load them with `check = Checks.chapter("{slug}")` in the
-setup cell.""")
-    exit_ticket = todo("Exit ticket", f"""
-One retrieval quiz item (`s{s}-x01`) and a reflection of about 100 words on a claim of the
-text, citing its paragraph, followed by `**Your answer:** *(double-click this cell and write
-here)*`.""")
-    return f"""{_JUPYTEXT}
-# Notebook {ch.number}: {ch.title} — questions, quiz and data
-
-```{{code-cell}} ipython3
-:tags: [remove-cell]
-from course.notebook import quiz, data
-```
-
-{banner("notebook")}
-This notebook goes with the chapter [{ch.title}]({slug}.md). Read the chapter first. Links
-such as {ch.link(1)} take you to the numbered paragraph of the text in the chapter.
-
-## A. Warm-up
-
-{warmup}
-## B. Guided questions
-
-{guided}
-## C. Quiz
-
-{quiz}
-## D. Data exercise
-
-`data.paragraphs("{s}")` gives the text one row per paragraph: the ¶ number, the text and its
-length in words.
-
-```{{code-cell}} ipython3
-paras = data.paragraphs("{s}")
-paras[["para", "words"]].T
-```
-
-{exercise}
-## E. Exit ticket
-
-{exit_ticket}"""
-
-
-def exercise_source(ch: Chapter) -> str:
-    s = ch.seed
-    return f"""{_JUPYTEXT}
-# Exercise {ch.number}: {ch.title} as data
-
-> **TODO (course author).** A draft made by `course new-chapter`. It has one worked sample
-> question so that `course release` and `course grade` work from the start. Replace it with
-> three to five questions on the data skills of notebook {ch.number}: each a bold
-> "**Question n (`name`).**" paragraph, a code cell with the solution between
-> `# BEGIN SOLUTION` and `# END SOLUTION`, and a `check("name")` cell; each answer gets a test
-> with hints in `exercises/{ch.slug}/tests.py`. Then delete this note.
-
-This exercise is graded automatically. Give each answer the **exact variable name** the
-question asks for, run `check("name")` to try the public checks, and save the notebook before
-you submit it. The text is seed {s}, "{ch.title}" ({ch.date}); `data.paragraphs("{s}")` gives
-it one row per paragraph (`para` is the ¶ number used in the chapter).
-
-```{{code-cell}} ipython3
-from course.notebook import data, Checks
-
-check = Checks.exercise("{ch.slug}")
-paras = data.paragraphs("{s}")
-paras.head()
-```
-
-**Question 1 (`n_paragraphs`).** How many numbered paragraphs (¶) does the text have? Give a
-whole number (an `int`).
-
-```{{code-cell}} ipython3
-# BEGIN SOLUTION
-n_paragraphs = len(paras)
-# END SOLUTION
-n_paragraphs
-```
-
-```{{code-cell}} ipython3
-check("n_paragraphs")
-```
-"""
-
-
-def exercise_tests(ch: Chapter) -> str:
-    return f'''"""Public tests for exercise {ch.number} (seed {ch.seed}). One test per answer; each message
-is the hint.
-
-TODO (course author): the sample question made by `course new-chapter`; replace it with the
-exercise's own questions.
-"""
-
-ANSWERS = {{"n_paragraphs": "int"}}
-POINTS = {{"test_n_paragraphs": 1}}
-
-
-def test_n_paragraphs(answers):
-    n = answers["n_paragraphs"]
-    assert isinstance(n, int), f"Give a whole number (an int), not {{type(n).__name__}}."
-    assert n == {ch.paragraphs}, ("Not yet. data.paragraphs(...) has one row per paragraph: "
-                                  "count its rows.")
-'''
-
-
-def exercise_page(ch: Chapter) -> str:
-    return f"""# Exercise {ch.number}: {ch.title} as data (autograded)
-
-{banner("exercise")}
-This exercise checks the data skills of [notebook {ch.number}]({ch.slug}_notebook.md) on the text
-of [chapter {ch.number}]({ch.slug}.md). Download the notebook, replace each `...` with your
-answer under the variable name the question gives, run the `check("…")` cell under it, and save
-before you submit. How the grader runs your notebook is explained in
-[How your work is checked](../checking.md).
-
-```{{exercise-notebook}} {ch.slug}
-```
-"""
-
-
-def quiz_bank(ch: Chapter) -> str:
-    s = ch.seed
-    return f"""# Quiz bank for chapter {ch.number} (seed {s}). A draft: no items yet.
-# `draft: true` lets the bank be empty; remove it when the bank is finished, and from then on
-# it must have at least one item. Each item has this shape (see quizzes/01_soviets.yml):
-#
-#   - id: s{s}-q01            # q: quiz, w: warm-up, x: exit ticket
-#     seed: "{s}"
-#     bloom: Remember          # Remember … Create
-#     skill: close reading     # sourcing, contextualization, corroboration, close reading
-#     refs: ["{s}:1"]
-#     question: What does the text say in its first paragraph?
-#     options:                 # four; exactly one correct; every feedback cites a ¶
-#       - text: …
-#         correct: true
-#         feedback: Yes (¶1): …
-chapter: {ch.slug}
-draft: true
-items: []
-"""
+def _addresses_with(ch: Chapter) -> str:
+    """links/addresses.txt with the chapter's pages and ¶ anchors added: the site serves them
+    from its next build, and every address it serves is recorded (course.publishing.addresses
+    keeps the file: its comment lines, then the addresses sorted)."""
+    lines = (paths.ROOT / ADDRESSES).read_text(encoding="utf-8").splitlines()
+    head = list(itertools.takewhile(lambda ln: ln.startswith("#"), lines))
+    recorded = {ln.strip() for ln in lines[len(head):] if ln.strip() and not ln.startswith("#")}
+    recorded |= {f"chapters/{ch.slug}{page}.html" for page in ("", "_notebook", "_exercise")}
+    recorded |= {f"chapters/{ch.slug}.html#{seeds.anchor(ch.seed, n)}" for n in range(1, ch.paragraphs + 1)}
+    return "".join(f"{ln}\n" for ln in [*head, *sorted(recorded)])
 
 
 def files(ch: Chapter) -> dict[Path, bytes]:
-    """Every file the new chapter writes or changes, with its full new content."""
+    """Every file the new chapter writes or changes, with its full new content: each file the
+    course keeps for a chapter, in draft form, so that every check of the course holds."""
     catalogue = (paths.SEEDS / "catalogue.yml").read_text(encoding="utf-8")
-    utf8 = lambda t: t.encode("utf-8")  # noqa: E731
-    return {
+    exercise, instructor = paths.EXERCISES / ch.slug, paths.INSTRUCTOR
+    sample = {"n_paragraphs_digest": digest(ch.paragraphs, f"{ch.slug}/n_paragraphs"), "max_words": ch.max_words}
+    out = {
         paths.SEEDS / ch.seed_file: ch.data,
-        paths.SEEDS / "catalogue.yml": utf8(catalogue.rstrip("\n") + "\n" + catalogue_entry(ch)),
-        paths.CHAPTERS / f"{ch.slug}.md": utf8(chapter_page(ch)),
-        paths.CHAPTERS / f"{ch.slug}_notebook.md": utf8(with_setup_cell(notebook_page(ch))),
-        paths.CHAPTERS / f"{ch.slug}_exercise.md": utf8(exercise_page(ch)),
-        paths.EXERCISES / ch.slug / "exercise.md": utf8(with_setup_cell(exercise_source(ch))),
-        paths.EXERCISES / ch.slug / "tests.py": utf8(exercise_tests(ch)),
-        paths.QUIZZES / f"{ch.slug}.yml": utf8(quiz_bank(ch)),
-        paths.ROOT / "_toc.yml": utf8(_toc_with(ch)),
+        paths.SEEDS / "catalogue.yml": catalogue.rstrip("\n") + "\n" + catalogue_entry(ch),
+        paths.CHAPTERS / f"{ch.slug}.md": chapter_page(ch),
+        paths.CHAPTERS / f"{ch.slug}_notebook.md": with_setup_cell(render("notebook.md.jinja", ch)),
+        paths.CHAPTERS / f"{ch.slug}_exercise.md": render("exercise_page.md.jinja", ch),
+        exercise / "exercise.md": with_setup_cell(render("exercise.md.jinja", ch)),
+        exercise / "tests.py": render("exercise_tests.py.jinja", ch, **sample),
+        exercise / "checks.py": render("checks.py.jinja", ch, **sample),
+        paths.QUIZZES / f"{ch.slug}.yml": render("quiz_bank.yml.jinja", ch),
+        instructor / "answers" / f"{ch.slug}.yml": render("instructor-answers.yml.jinja", ch),
+        instructor / "hidden-tests" / ch.slug / "tests.py": render("hidden-tests.py.jinja", ch),
+        instructor / f"{ch.slug}_key.md": render("instructor-key.md.jinja", ch),
+        instructor / f"{ch.slug}_lesson.md": render("instructor-lesson.md.jinja", ch),
+        paths.ROOT / "_toc.yml": _toc_with(ch),
     }
+    if (paths.ROOT / ADDRESSES).is_file():  # a course that records its site's addresses
+        out[paths.ROOT / ADDRESSES] = _addresses_with(ch)
+    return {path: text if isinstance(text, bytes) else text.encode("utf-8") for path, text in out.items()}
 
 
 def write_all(changes: dict[Path, bytes]) -> None:
@@ -566,5 +375,10 @@ def write_all(changes: dict[Path, bytes]) -> None:
 def new_chapter(seedfile: Path, **options) -> tuple[Chapter, list[Path]]:
     ch = plan(seedfile, **options)
     changes = files(ch)
+    edited = {paths.SEEDS / "catalogue.yml", paths.ROOT / "_toc.yml", paths.ROOT / ADDRESSES}
+    there = sorted(p.relative_to(paths.ROOT).as_posix() for p in changes if p not in edited and p.exists())
+    if there:
+        raise ScaffoldError(f"{there[0]} already exists, though no chapter {ch.slug} does: move it "
+                            "away, or choose another --slug.")
     write_all(changes)
     return ch, list(changes)

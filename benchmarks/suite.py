@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -35,7 +36,7 @@ def load() -> str:
 def timed(name: str, cmd: list[str], target: int, durations: int) -> dict:
     # PYTEST_ADDOPTS reaches the pytest that make runs, too.
     env = {**os.environ, "PYTEST_ADDOPTS": f"--durations={durations} -p no:cacheprovider"}
-    print(f"== {name}: {' '.join(cmd)}  (load average before: {load()})", flush=True)
+    print(f"== {name}: {shlex.join(cmd)}  (load average before: {load()})", flush=True)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start

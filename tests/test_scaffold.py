@@ -20,7 +20,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course.content import banks, chapters, paths, seeds
+from course.content import banks, chapters, paths, questions, seeds
 
 from course.authoring import scaffold
 from course.authoring.scaffold import TEMPLATE_SECTIONS
@@ -285,6 +285,15 @@ def test_notebook_skeleton_runs_in_the_build(site):
     assert table and "words" in table.get_text(), "the starter data cell ran"
     assert page.select_one(f".admonition.{scaffold.DRAFT_CLASS}")
     assert len(page.select(".admonition.todo")) == 5
+
+
+def test_notebook_skeleton_marks_its_answer_cell(made):
+    """The exit ticket's answer cell is marked in data, as in every chapter notebook; the
+    guided questions are the author's to write."""
+    with paths.using(made.repo):
+        nb = questions.notebook(SLUG)
+        assert list(questions.answer_cells(nb, SLUG)) == ["exit-ticket"]
+        assert questions.guided_questions(SLUG) == []
 
 
 def test_exercise_page_shows_the_sample_question_without_its_solution(site):

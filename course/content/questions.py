@@ -1,8 +1,16 @@
 """Guided questions: written in the chapter notebooks, answered in ``instructor/answers``.
 
 A question is a heading ``### Q<n> · <Bloom level> · <skill>`` in the notebook, followed by
-its text up to the student's answer cell (``**Your answer:**``). The model answer lives apart,
-in ``instructor/answers/<chapter>.yml``, so it never reaches a student notebook or page.
+its text and then the student's answer cell. Answer cells are known by their metadata, not by
+their wording: in the MyST source the line before the cell is ::
+
+    +++ {"tags": ["answer"], "answer": "Q1"}
+
+naming what the cell answers: a question (``Q1``) or a section (``warm-up``, ``exit-ticket``).
+The metadata goes with the cell into every notebook a student opens (the book's downloads,
+Colab, Binder, a released copy) and shows nowhere, so a teacher's tool can collect each answer
+by its id whatever the student wrote in the cell. The model answer lives apart, in
+``instructor/answers/<chapter>.yml``, so it never reaches a student notebook or page.
 """
 
 from __future__ import annotations
@@ -20,6 +28,10 @@ HEADING = re.compile(
     rf"^### (Q\d+) · ({'|'.join(BLOOM)}) · ({'|'.join(SKILLS)})[ \t]*$", re.MULTILINE)
 ANY_Q_HEADING = re.compile(r"^### Q\d+\b.*$", re.MULTILINE)
 
+ANSWER_TAG = "answer"  # the cell's tag (what Jupyter shows and tag-aware tools act on)
+ANSWER_KEY = "answer"  # the cell's metadata key: the id of what it answers
+SECTION_ANSWERS = ("warm-up", "exit-ticket")  # answer ids that are not a question's
+
 
 @dataclass(frozen=True)
 class Question:
@@ -33,18 +45,65 @@ def notebook_path(chapter: str):
     return paths.CHAPTERS / f"{chapter}_notebook.md"
 
 
+def notebook(chapter: str):
+    """The chapter notebook, cells and metadata, read from its MyST source."""
+    import jupytext
+
+    return jupytext.read(notebook_path(chapter))
+
+
+def answer_id(cell) -> str | None:
+    """What a notebook cell answers (``Q1``, ``warm-up``…), or None if it is no answer cell."""
+    meta = cell.get("metadata") or {}
+    return meta.get(ANSWER_KEY) if ANSWER_TAG in (meta.get("tags") or []) else None
+
+
+def answer_cells(nb, name: str = "notebook") -> dict[str, int]:
+    """``{answer id: cell index}`` of an author's notebook, whose answer cells must be whole:
+    a markdown cell, tagged, with an id that no other cell has."""
+    found: dict[str, int] = {}
+    for n, cell in enumerate(nb.cells):
+        meta = cell.get("metadata") or {}
+        if ANSWER_TAG not in (meta.get("tags") or []) and ANSWER_KEY not in meta:
+            continue
+        ident = answer_id(cell)
+        if cell.cell_type != "markdown" or not isinstance(ident, str) or not ident.strip():
+            raise ValueError(f"{name}: cell {n + 1} is marked as an answer cell only in part; an answer "
+                             f'cell is a markdown cell after the line +++ {{"tags": ["{ANSWER_TAG}"], '
+                             f'"{ANSWER_KEY}": "<id>"}}')
+        if ident in found:
+            raise ValueError(f"{name}: cells {found[ident] + 1} and {n + 1} both answer {ident!r}")
+        found[ident] = n
+    return found
+
+
 def guided_questions(chapter: str) -> list[Question]:
-    src = notebook_path(chapter).read_text(encoding="utf-8")
-    bad = [h for h in ANY_Q_HEADING.findall(src) if not HEADING.match(h)]
+    """The chapter's questions in order, each with its text: what lies between its heading and
+    its answer cell. Every question needs an answer cell, and every answer cell a question or a
+    section to answer."""
+    nb, name = notebook(chapter), notebook_path(chapter).name
+    answers = answer_cells(nb, name)
+    sources = [c.source if c.cell_type == "markdown" else "" for c in nb.cells]
+    bad = [h for src in sources for h in ANY_Q_HEADING.findall(src) if not HEADING.match(h)]
     if bad:
-        raise ValueError(f"{notebook_path(chapter).name}: malformed question heading {bad[0]!r}; "
+        raise ValueError(f"{name}: malformed question heading {bad[0]!r}; "
                          "expected '### Q<n> · <Bloom level> · <skill>'")
-    found = list(HEADING.finditer(src))
+    found = [(n, m) for n, src in enumerate(sources) for m in HEADING.finditer(src)]
     out = []
-    for m, nxt in zip(found, found[1:] + [None]):
-        body = src[m.end(): nxt.start() if nxt else len(src)]
-        body = body.split("**Your answer:**")[0].split("\n## ")[0].strip()
-        out.append(Question(m.group(1), m.group(2), m.group(3), body))
+    for k, (n, m) in enumerate(found):
+        qid = m.group(1)
+        upto = found[k + 1][0] if k + 1 < len(found) else len(sources)
+        a = answers.get(qid)
+        if a is None or not n < a < upto:
+            raise ValueError(f"{name}: {qid} has no answer cell between its heading and the next question "
+                             f'(a markdown cell after the line +++ {{"tags": ["{ANSWER_TAG}"], '
+                             f'"{ANSWER_KEY}": "{qid}"}})')
+        text = "\n\n".join([sources[n][m.end():], *sources[n + 1:a]]).strip()
+        out.append(Question(qid, m.group(2), m.group(3), text))
+    stray = sorted(set(answers) - {q.id for q in out} - set(SECTION_ANSWERS))
+    if stray:
+        raise ValueError(f"{name}: answer cell(s) for {', '.join(stray)}, which is neither a question "
+                         f"here nor one of {', '.join(SECTION_ANSWERS)}")
     return out
 
 

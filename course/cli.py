@@ -166,8 +166,10 @@ def cmd_new_chapter(a) -> int:
     print(f"Seed {ch.seed} ({ch.paragraphs} paragraphs) and draft chapter {ch.slug}:")
     for path in written:
         print(f"  {path.relative_to(paths.ROOT)}")
-    print("Next: replace the TODO boxes (chapter, notebook, exercise), fill the TODO fields of "
-          "the catalogue entry, write the quiz bank, then `make book`.")
+    print("Next: replace the TODO boxes (chapter, notebook, exercise, lesson plan) and the sample "
+          "questions and checks, fill the TODO fields of the catalogue entry and the minutes in the "
+          "chapter's front matter, write the quiz bank and the model answers, then `make book`. "
+          "Remove the draft banners and `draft: true` when it is finished.")
     return 0
 
 
@@ -279,8 +281,9 @@ def main(argv=None) -> int:
 
     n = sub.add_parser("new-chapter", help="set up a draft chapter from a new source text",
                        description="Copies the text into seeds/ (with its catalogue entry) and "
-                       "writes a draft chapter page, notebook, exercise and empty quiz bank, added "
-                       "to _toc.yml. Exit status 2, with nothing written, if the text is refused.")
+                       "writes a draft chapter page, notebook, exercise, empty quiz bank and "
+                       "instructor pages, added to _toc.yml and the site's recorded addresses. "
+                       "Exit status 2, with nothing written, if the text is refused.")
     n.add_argument("seedfile", type=Path, metavar="SEEDFILE", help="the text, UTF-8 plain text")
     n.add_argument("--title", required=True, help="the text's title, as the catalogue will give it")
     n.add_argument("--author", required=True, help="as far as known, e.g. 'Unknown; apparently …'")

@@ -50,9 +50,10 @@ what happened, but it is not nothing either: the café owner’s ledger and the 
 circular both tell us who was expected to read them.
 """.encode("utf-8")
 TITLE = "A Note on Office Clerks"
-SLUG, SEED = "06_note_office_clerks", "005"
+REAL = seeds.chapters()  # the course's chapters (a draft among them, perhaps)
+NUMBER = max(int(slug[:2]) for slug, _ in REAL) + 1  # what the new chapter is given: the next number
+SLUG, SEED = f"{NUMBER:02d}_note_office_clerks", f"{max(int(i) for i in seeds.catalogue()) + 1:03d}"
 N = len(seeds.split_paragraphs(SAMPLE.decode("utf-8")))
-REAL = seeds.chapters()
 
 
 def copy_repo(dest: Path) -> None:
@@ -121,8 +122,10 @@ def test_writes_the_chapter_files_and_changes_only_catalogue_and_toc(made):
     assert added == sorted([
         f"seeds/{SEED}_2026_a_note_on_office_clerks.txt", f"chapters/{SLUG}.md",
         f"chapters/{SLUG}_notebook.md", f"chapters/{SLUG}_exercise.md",
-        f"exercises/{SLUG}/exercise.md", f"exercises/{SLUG}/tests.py", f"quizzes/{SLUG}.yml"])
-    assert changed == ["_toc.yml", "seeds/catalogue.yml"]
+        f"exercises/{SLUG}/exercise.md", f"exercises/{SLUG}/tests.py", f"exercises/{SLUG}/checks.py",
+        f"quizzes/{SLUG}.yml", f"instructor/answers/{SLUG}.yml", f"instructor/hidden-tests/{SLUG}/tests.py",
+        f"instructor/{SLUG}_key.md", f"instructor/{SLUG}_lesson.md"])
+    assert changed == ["_toc.yml", "links/addresses.txt", "seeds/catalogue.yml"]
     assert f"Seed {SEED} ({N} paragraphs) and draft chapter {SLUG}" in made.out
 
 
@@ -218,6 +221,47 @@ def test_a_toc_whose_chapters_cannot_be_told_apart_is_refused(tmp_path, where, e
     assert expected in str(err.value) and "by hand" in str(err.value)
 
 
+def test_the_new_pages_and_paragraphs_are_recorded_addresses(made):
+    """The site serves the draft from its next build, and every address it serves is recorded."""
+    from course.publishing import addresses
+
+    old = addresses.read_recorded(ROOT / "links" / "addresses.txt")
+    new = addresses.read_recorded(made.repo / "links" / "addresses.txt")
+    page = f"chapters/{SLUG}.html"
+    assert new - old == {page, f"chapters/{SLUG}_notebook.html", f"chapters/{SLUG}_exercise.html",
+                         *(f"{page}#{seeds.anchor(SEED, n)}" for n in range(1, N + 1))}
+    assert old <= new
+    text = (made.repo / "links" / "addresses.txt").read_text(encoding="utf-8")
+    addresses.write_recorded(new, made.base / "rewritten.txt")  # the file keeps the record's own form
+    assert (made.base / "rewritten.txt").read_text(encoding="utf-8") == text
+
+
+def test_a_draft_has_the_files_of_a_chapter_for_teachers_and_tools(made):
+    from course.content import exercises
+
+    with paths.using(made.repo):
+        assert chapters.draft(SLUG)
+        assert questions.model_answers(SLUG) == {}
+        hidden = made.repo / "instructor" / "hidden-tests" / SLUG / "tests.py"
+        assert exercises.declared(hidden, "ANSWERS") == exercises.get(SLUG).answers() == {"n_paragraphs": "int"}
+    for page in ("key", "lesson"):
+        text = (made.repo / "instructor" / f"{SLUG}_{page}.md").read_text(encoding="utf-8")
+        assert text.startswith(f"# {'Answer key' if page == 'key' else 'Lesson plan'}: Chapter {NUMBER}, {TITLE}")
+    lesson = (made.repo / "instructor" / f"{SLUG}_lesson.md").read_text(encoding="utf-8")
+    assert "## 50-minute plan" in lesson and "## 90-minute plan" in lesson and scaffold.DRAFT_CLASS in lesson
+
+
+def test_the_notebooks_sample_check_knows_the_texts_longest_paragraph(made):
+    from course.content import data
+    from course.grading.check import Checks
+
+    with paths.using(made.repo):
+        longest = int(data.paragraphs(SEED)["words"].max())
+        check = Checks.chapter(SLUG)
+        assert check("max_words", namespace={"max_words": longest}).passed
+        assert not check("max_words", namespace={"max_words": longest + 1}).passed
+
+
 def test_exercise_skeleton_releases_and_grades(made, tmp_path):
     rel = tmp_path / "release"
     proc = course(made.repo, "release", "--to", str(rel))
@@ -243,6 +287,7 @@ def test_exercise_skeleton_releases_and_grades(made, tmp_path):
 
 # ---------------------------------------------------------------- the built book
 
+@pytest.mark.slow
 def test_page_renders_the_whole_reading_with_one_anchor_per_paragraph(site):
     html = (site / "chapters" / f"{SLUG}.html").read_text(encoding="utf-8")
     for n in range(1, N + 1):
@@ -254,6 +299,7 @@ def test_page_renders_the_whole_reading_with_one_anchor_per_paragraph(site):
         assert rendered[n - 1] == f"¶{n} " + " ".join(para.split())
 
 
+@pytest.mark.slow
 def test_every_template_section_is_a_todo_box_under_a_draft_banner(site):
     page = soup(site / "chapters" / f"{SLUG}.html")
     main = page.select_one("article.bd-article")
@@ -271,6 +317,7 @@ def test_every_template_section_is_a_todo_box_under_a_draft_banner(site):
         assert len(box.get_text()) > 150, f"{name}: the box must say what to write"
 
 
+@pytest.mark.slow
 def test_new_chapter_is_in_the_books_navigation(site):
     index = soup(site / "index.html")
     assert index.select(f"nav a[href*='chapters/{SLUG}.html']")
@@ -278,6 +325,7 @@ def test_new_chapter_is_in_the_books_navigation(site):
     assert page.select(f"nav a[href*='{SLUG}_exercise.html']")
 
 
+@pytest.mark.slow
 def test_notebook_skeleton_runs_in_the_build(site):
     page = soup(site / "chapters" / f"{SLUG}_notebook.html")
     assert not page.select(".output.error, .output.traceback")
@@ -285,6 +333,7 @@ def test_notebook_skeleton_runs_in_the_build(site):
     assert table and "words" in table.get_text(), "the starter data cell ran"
     assert page.select_one(f".admonition.{scaffold.DRAFT_CLASS}")
     assert len(page.select(".admonition.todo")) == 5
+    assert page.select_one(".cell_output .course-check"), "the sample check ran"
 
 
 def test_notebook_skeleton_marks_its_answer_cell(made):
@@ -296,6 +345,7 @@ def test_notebook_skeleton_marks_its_answer_cell(made):
         assert questions.guided_questions(SLUG) == []
 
 
+@pytest.mark.slow
 def test_exercise_page_shows_the_sample_question_without_its_solution(site):
     page = soup(site / "chapters" / f"{SLUG}_exercise.html")
     text = page.get_text()
@@ -305,12 +355,13 @@ def test_exercise_page_shows_the_sample_question_without_its_solution(site):
     assert page.select_one(f".admonition.{scaffold.DRAFT_CLASS}")
 
 
+@pytest.mark.slow
 def test_syllabus_lists_the_draft_without_counting_its_time(site):
     rows = [" ".join(tr.get_text(" ").split()) for tr in soup(site / "syllabus.html").select("tr")]
     (draft,) = [r for r in rows if TITLE in r]
     assert "(draft)" in draft and "not written yet" in draft
-    assert not any("(draft)" in r for r in rows if r is not draft)
-    total = sum(chapter_outline(slug)["minutes"] for slug, _ in REAL)
+    assert sum("(draft)" in r for r in rows) == 1 + sum(chapters.draft(slug) for slug, _ in REAL)
+    total = sum(chapter_outline(slug)["minutes"] or 0 for slug, _ in REAL)
     assert any(r.startswith("All chapters") and f"{total} min" in r for r in rows)
 
 
@@ -355,6 +406,16 @@ def test_refuses_an_existing_id_or_chapter(made, extra, expected):
     assert expected in refuse(made, "other.txt", OTHER, *extra)
 
 
+def test_refuses_to_overwrite_a_file_a_new_chapter_would_write(made):
+    blocker = made.repo / "instructor" / f"{NUMBER + 1:02d}_other_text_lesson.md"
+    blocker.write_text("A teacher's notes, kept.\n", encoding="utf-8")
+    try:
+        message = refuse(made, "other.txt", OTHER, "--slug", "other_text")
+        assert f"instructor/{NUMBER + 1:02d}_other_text_lesson.md already exists" in message
+    finally:
+        blocker.unlink()
+
+
 def test_refuses_a_text_already_catalogued(made):
     assert f"is already seed {SEED}" in refuse(made, "again.txt", SAMPLE)
     original = (ROOT / "seeds" / "000_platform_1927_ch5_the_soviets.txt").read_bytes()
@@ -374,3 +435,4 @@ def test_a_failed_write_puts_everything_back(tmp_path):
     assert kept.read_text(encoding="utf-8") == "old\n"
     assert not (tmp_path / "new").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.yml", "not_a_folder"]
+

@@ -3,21 +3,32 @@
     seeds/NNN_<name>.txt                 the text, byte-for-byte (+ its entry in seeds/catalogue.yml)
     chapters/<slug>.md                   the reading page: the whole text with ¶ anchors, and every
                                          template section as a TODO box under a draft banner
-    chapters/<slug>_notebook.md          notebook skeleton (it runs in the book build)
+    chapters/<slug>_notebook.md          notebook skeleton (it runs in the book build), with one
+                                         sample check (exercises/<slug>/checks.py)
     chapters/<slug>_exercise.md          the exercise page
     exercises/<slug>/exercise.md, tests.py   one worked sample question, so release and grade work
     quizzes/<slug>.yml                   an empty bank marked ``draft: true``
+    instructor/answers/<slug>.yml        no model answers yet (the notebook has no questions yet)
+    instructor/hidden-tests/<slug>/      the sample question's hidden test
+    instructor/<slug>_key.md, _lesson.md the answer key (from the data) and a lesson plan of TODO boxes
     _toc.yml                             the chapter added at the end of the part listing the chapters
+    links/addresses.txt                  the addresses of its pages and ¶ anchors
+
+A draft has every file a chapter has, so every check of the course holds for it; what only a
+finished chapter has (questions, quiz items, a timeline…) the checks leave to chapters whose
+page no longer carries the draft banner.
 
 Everything is checked before anything is written, and the files are then written all or
 nothing: a refused or failed run leaves the repository as it was. What the files say is in
-``templates/`` (Jinja2), filled in with the chapter's values; this module decides the values.
+templates (Jinja2), filled in with the chapter's values; this module decides the values. The
+templates are ``templates/`` here, and ``instructor/templates/`` for what only teachers see.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -32,12 +43,14 @@ import yaml
 from course import project
 from course.content import paths, seeds
 from course.content.chapters import DRAFT_CLASS, TEMPLATE_SECTIONS
+from course.grading.formative import digest
 from course.notebook.setup_cell import with_setup_cell
 
 SLUG = re.compile(r"^[0-9]{2}_[a-z0-9_]+$")
 _TOC_FILE = re.compile(r"^(\s*)- file:\s*(.+?)\s*$")  # a toc entry's first line
 _STOP = {"a", "an", "and", "the", "of", "on", "in", "to", "for", "from", "its", "it", "is", "by",
          "chapter", "ch"}
+ADDRESSES = "links/addresses.txt"  # the site's recorded addresses (course.publishing.addresses)
 _SEGMENT = 6  # at most this many paragraphs per reading segment in the skeleton
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -67,6 +80,13 @@ class Chapter:
     @property
     def year(self) -> str:
         return self.date[:4] if self.date[:4].isdigit() else ""
+
+    @property
+    def max_words(self) -> int:
+        """The words of the longest paragraph, counted as ``data.paragraphs`` counts them."""
+        from course.content.data import WORD  # (data imports pandas: only when a chapter is made)
+
+        return max(len(WORD.findall(p)) for p in seeds.split_paragraphs(self.data.decode("utf-8")))
 
     def link(self, first: int, last: int | None = None) -> str:
         label = f"¶{first}" + (f"–{last}" if last and last != first else "")
@@ -182,7 +202,10 @@ def plan(seedfile: Path, *, title: str, author: str, date: str, kind: str,
 # --- what is written -----------------------------------------------------------------------
 
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+    # What only teachers see (model answers, key, lesson plan, hidden tests) has its templates in
+    # instructor/templates/, which never ships to students, as instructor/ itself does not.
+    loader = jinja2.FileSystemLoader([TEMPLATES, paths.INSTRUCTOR / "templates"])
+    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                              autoescape=False)  # Markdown, YAML and Python: nothing is HTML
     env.filters["quoted"] = lambda v: json.dumps(v, ensure_ascii=False)
@@ -280,21 +303,43 @@ def chapter_page(ch: Chapter) -> str:
                   sections=[_section_template(name) for name in TEMPLATE_SECTIONS])
 
 
+def _addresses_with(ch: Chapter) -> str:
+    """links/addresses.txt with the chapter's pages and ¶ anchors added: the site serves them
+    from its next build, and every address it serves is recorded (course.publishing.addresses
+    keeps the file: its comment lines, then the addresses sorted)."""
+    lines = (paths.ROOT / ADDRESSES).read_text(encoding="utf-8").splitlines()
+    head = list(itertools.takewhile(lambda ln: ln.startswith("#"), lines))
+    recorded = {ln.strip() for ln in lines[len(head):] if ln.strip() and not ln.startswith("#")}
+    recorded |= {f"chapters/{ch.slug}{page}.html" for page in ("", "_notebook", "_exercise")}
+    recorded |= {f"chapters/{ch.slug}.html#{seeds.anchor(ch.seed, n)}" for n in range(1, ch.paragraphs + 1)}
+    return "".join(f"{ln}\n" for ln in [*head, *sorted(recorded)])
+
+
 def files(ch: Chapter) -> dict[Path, bytes]:
-    """Every file the new chapter writes or changes, with its full new content."""
+    """Every file the new chapter writes or changes, with its full new content: each file the
+    course keeps for a chapter, in draft form, so that every check of the course holds."""
     catalogue = (paths.SEEDS / "catalogue.yml").read_text(encoding="utf-8")
-    utf8 = lambda t: t.encode("utf-8")  # noqa: E731
-    return {
+    exercise, instructor = paths.EXERCISES / ch.slug, paths.INSTRUCTOR
+    sample = {"n_paragraphs_digest": digest(ch.paragraphs, f"{ch.slug}/n_paragraphs"), "max_words": ch.max_words}
+    out = {
         paths.SEEDS / ch.seed_file: ch.data,
-        paths.SEEDS / "catalogue.yml": utf8(catalogue.rstrip("\n") + "\n" + catalogue_entry(ch)),
-        paths.CHAPTERS / f"{ch.slug}.md": utf8(chapter_page(ch)),
-        paths.CHAPTERS / f"{ch.slug}_notebook.md": utf8(with_setup_cell(render("notebook.md.jinja", ch))),
-        paths.CHAPTERS / f"{ch.slug}_exercise.md": utf8(render("exercise_page.md.jinja", ch)),
-        paths.EXERCISES / ch.slug / "exercise.md": utf8(with_setup_cell(render("exercise.md.jinja", ch))),
-        paths.EXERCISES / ch.slug / "tests.py": utf8(render("exercise_tests.py.jinja", ch)),
-        paths.QUIZZES / f"{ch.slug}.yml": utf8(render("quiz_bank.yml.jinja", ch)),
-        paths.ROOT / "_toc.yml": utf8(_toc_with(ch)),
+        paths.SEEDS / "catalogue.yml": catalogue.rstrip("\n") + "\n" + catalogue_entry(ch),
+        paths.CHAPTERS / f"{ch.slug}.md": chapter_page(ch),
+        paths.CHAPTERS / f"{ch.slug}_notebook.md": with_setup_cell(render("notebook.md.jinja", ch)),
+        paths.CHAPTERS / f"{ch.slug}_exercise.md": render("exercise_page.md.jinja", ch),
+        exercise / "exercise.md": with_setup_cell(render("exercise.md.jinja", ch)),
+        exercise / "tests.py": render("exercise_tests.py.jinja", ch, **sample),
+        exercise / "checks.py": render("checks.py.jinja", ch, **sample),
+        paths.QUIZZES / f"{ch.slug}.yml": render("quiz_bank.yml.jinja", ch),
+        instructor / "answers" / f"{ch.slug}.yml": render("instructor-answers.yml.jinja", ch),
+        instructor / "hidden-tests" / ch.slug / "tests.py": render("hidden-tests.py.jinja", ch),
+        instructor / f"{ch.slug}_key.md": render("instructor-key.md.jinja", ch),
+        instructor / f"{ch.slug}_lesson.md": render("instructor-lesson.md.jinja", ch),
+        paths.ROOT / "_toc.yml": _toc_with(ch),
     }
+    if (paths.ROOT / ADDRESSES).is_file():  # a course that records its site's addresses
+        out[paths.ROOT / ADDRESSES] = _addresses_with(ch)
+    return {path: text if isinstance(text, bytes) else text.encode("utf-8") for path, text in out.items()}
 
 
 def write_all(changes: dict[Path, bytes]) -> None:
@@ -330,5 +375,10 @@ def write_all(changes: dict[Path, bytes]) -> None:
 def new_chapter(seedfile: Path, **options) -> tuple[Chapter, list[Path]]:
     ch = plan(seedfile, **options)
     changes = files(ch)
+    edited = {paths.SEEDS / "catalogue.yml", paths.ROOT / "_toc.yml", paths.ROOT / ADDRESSES}
+    there = sorted(p.relative_to(paths.ROOT).as_posix() for p in changes if p not in edited and p.exists())
+    if there:
+        raise ScaffoldError(f"{there[0]} already exists, though no chapter {ch.slug} does: move it "
+                            "away, or choose another --slug.")
     write_all(changes)
     return ch, list(changes)

@@ -38,6 +38,12 @@ def page(slug: str):
     return paths.CHAPTERS / f"{slug}.md"
 
 
+def draft(slug: str) -> bool:
+    """True while the chapter is a draft (its page carries the draft banner): it has every file
+    a chapter has, but not yet what only writing gives it (questions, quiz items, a timeline)."""
+    return is_draft(page(slug).read_text(encoding="utf-8"))
+
+
 def front_matter(text: str) -> dict:
     """The YAML front matter of a MyST page (``---`` … ``---`` at its top), or ``{}``."""
     if not text.startswith("---\n"):

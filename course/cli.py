@@ -151,6 +151,12 @@ def cmd_export_quiz(a) -> int:
         return 2
     for path in written:
         print(path)
+    if a.chapter is None:
+        from course.content import banks
+
+        drafts = sorted(c for c, b in banks.all_banks().items() if b.get("draft"))
+        if drafts:
+            print(f"Left out, as drafts: {', '.join(drafts)}.", file=sys.stderr)
     return 0
 
 
@@ -273,7 +279,7 @@ def main(argv=None) -> int:
     x = sub.add_parser("export-quiz", help="write the quiz banks for an LMS (Canvas, Moodle)",
                        description="One file per chapter in OUT: NN_slug.qti.zip (Canvas: Import "
                        "course content, QTI .zip), NN_slug.moodle.xml (Moodle XML) or NN_slug.gift "
-                       "(Moodle GIFT). Per-option feedback is kept.")
+                       "(Moodle GIFT). Per-option feedback is kept. A draft chapter's bank is left out.")
     x.add_argument("--format", required=True, choices=["qti", "moodle", "gift"])
     x.add_argument("--chapter", help="one chapter, by number (1) or slug (01_soviets); default: all")
     x.add_argument("out", type=Path, metavar="OUT", help="folder for the files (created if missing)")

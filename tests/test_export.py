@@ -29,7 +29,7 @@ from course.content import banks
 
 from course.publishing import lms
 
-BANKS = banks.all_banks()
+BANKS = {c: b for c, b in banks.all_banks().items() if not b.get("draft")}  # what is exported
 QTI_NS = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
 
 

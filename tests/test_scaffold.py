@@ -262,6 +262,18 @@ def test_the_notebooks_sample_check_knows_the_texts_longest_paragraph(made):
         assert not check("max_words", namespace={"max_words": longest + 1}).passed
 
 
+def test_quiz_export_leaves_the_draft_out_and_refuses_it_by_name(made, tmp_path):
+    proc = course(made.repo, "export-quiz", "--format", "qti", str(tmp_path / "all"))
+    assert proc.returncode == 0, proc.stderr
+    finished = [slug for slug, _ in REAL if not chapters.draft(slug)]
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == sorted(f"{s}.qti.zip" for s in finished)
+    drafts = sorted([SLUG, *(slug for slug, _ in REAL if chapters.draft(slug))])
+    assert f"Left out, as drafts: {', '.join(drafts)}." in proc.stderr
+    proc = course(made.repo, "export-quiz", "--format", "gift", "--chapter", str(NUMBER), str(tmp_path / "one"))
+    assert proc.returncode == 2 and f"Chapter {SLUG} is a draft" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "one").exists()
+
+
 def test_exercise_skeleton_releases_and_grades(made, tmp_path):
     rel = tmp_path / "release"
     proc = course(made.repo, "release", "--to", str(rel))

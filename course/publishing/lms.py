@@ -168,13 +168,19 @@ BUILD = {"gift": lambda b: gift(b).encode("utf-8"),
 
 
 def select(found: dict[str, dict], chapter: str | None) -> list[dict]:
-    """The banks to export: all, or the one chapter named by number (1, 01) or slug."""
+    """The banks to export: every finished one, or the one chapter named by number (1, 01) or
+    slug. A draft bank (``draft: true``, as ``course new-chapter`` makes it) is not for students
+    yet: it is left out of the whole, and refused by name."""
     if chapter is None:
-        return list(found.values())
+        return [bank for bank in found.values() if not bank.get("draft")]
     want = chapter.strip().lower()
     for slug, bank in found.items():
         number, _, name = slug.partition("_")
         if want in (slug, name) or (want.isdigit() and int(want) == int(number)):
+            if bank.get("draft"):
+                raise ExportError(f"Chapter {slug} is a draft (quizzes/{slug}.yml says draft: true): "
+                                  "its quiz is not ready for students. Export it once the bank is "
+                                  "finished and the draft mark removed.")
             return [bank]
     known = ", ".join(f"{int(s[:2])} ({s})" for s in found)
     raise ExportError(f"There is no chapter {chapter!r}. Give a chapter number or slug: {known}.")

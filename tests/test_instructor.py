@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 
 import pytest
 
-from course.content import exercises, questions, seeds
+from course.content import chapters, exercises, questions, seeds
 
 CHAPTERS = seeds.chapters()
 
@@ -20,9 +20,10 @@ def test_instructor_edition_has_lesson_plan_key_answers_and_solutions(instructor
     key = text(instructor_site / "instructor" / f"{slug}_key.html")
     for q in questions.guided_questions(slug):
         assert f"{q.id} · {q.bloom} · {q.skill}" in key
-    first_answer = " ".join(questions.model_answers(slug)["Q1"]["answer"].split())[:80]
-    assert first_answer.replace("’", "'") in key.replace("’", "'")
-    assert len(re.findall(r"\(\s*key\s*\)", key)) >= 9 and f"s{seed}-q01" in key
+    if not chapters.draft(slug):  # a draft has no questions or quiz items yet
+        first_answer = " ".join(questions.model_answers(slug)["Q1"]["answer"].split())[:80]
+        assert first_answer.replace("’", "'") in key.replace("’", "'")
+        assert len(re.findall(r"\(\s*key\s*\)", key)) >= 9 and f"s{seed}-q01" in key
     flat = "".join(key.split())
     for line in exercises.get(slug).solution_lines():
         assert "".join(line.split()) in flat, line

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from helpers import instructor_only_texts, leaks, norm, soup
 
 from course.authoring.scaffold import TEMPLATE_SECTIONS
-from course.content import banks, seeds
+from course.content import banks, chapters, seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow  # every test here reads the built site
@@ -68,8 +68,9 @@ def test_chapter_page_has_the_template_sections(student_site, slug, seed):
     headings = [norm(h.get_text()).rstrip("#") for h in page.select("h2")]
     for section in TEMPLATE_SECTIONS:
         assert any(h.startswith(section) for h in headings), f"no section {section!r}: {headings}"
-    assert page.select_one(".course-timeline table"), "the context needs its mini-timeline"
-    assert len(page.select("a.reference.internal[href*='glossary.html#term-']")) >= 10
+    if not chapters.draft(slug):  # a draft's sections are still TODO boxes
+        assert page.select_one(".course-timeline table"), "the context needs its mini-timeline"
+        assert len(page.select("a.reference.internal[href*='glossary.html#term-']")) >= 10
 
 
 def test_glossary_renders_every_term_and_links_back_to_paragraphs(student_site):
@@ -79,7 +80,7 @@ def test_glossary_renders_every_term_and_links_back_to_paragraphs(student_site):
     for e in entries:
         assert e["term"] in terms
     for slug, seed in CHAPTERS:
-        assert page.select(f"a[href*='{slug}.html#s{seed}-p']"), slug
+        assert page.select(f"a[href*='{slug}.html#s{seed}-p']") or chapters.draft(slug), slug
 
 
 @pytest.mark.parametrize("slug, seed", CHAPTERS, ids=ids)
@@ -87,7 +88,7 @@ def test_notebook_page_is_executed_without_errors(student_site, slug, seed):
     html = (student_site / "chapters" / f"{slug}_notebook.html").read_text(encoding="utf-8")
     page = BeautifulSoup(html, "html.parser")
     assert not page.select(".output.error, .output.traceback"), "an executed cell raised"
-    assert len(page.select(".cell_output img")) >= 2, "the data exercise plots are missing"
+    assert len(page.select(".cell_output img")) >= 2 or chapters.draft(slug), "the data exercise plots are missing"
     assert page.select(".cell_output table"), "the data exercise tables are missing"
     assert "course-check" in html, "the answer-check cells did not run"
     # Quizzes are static HTML in the book: the widget state they carry in a kernel stays out.
@@ -100,7 +101,7 @@ def test_quizzes_are_static_accessible_html(student_site, slug, seed):
     quizzes = page.select("div.course-quiz")
     bank = banks.all_banks()[slug]
     assert len(quizzes) == len(bank["items"]), "every item of the bank is on the page"
-    if seed != "000":
+    if seed != "000" and not chapters.draft(slug):  # a draft's bank is empty
         warmups = [q for q in quizzes if "-w" in q["id"]]
         assert len(warmups) >= 3 and all(not q["id"].startswith(f"quiz-s{seed}") for q in warmups)
     for q in quizzes:
@@ -111,7 +112,7 @@ def test_quizzes_are_static_accessible_html(student_site, slug, seed):
         payload = json.loads(__import__("base64").b64decode(q["data-quiz"]))
         assert sum(o["correct"] for o in payload) == 1
     assert not page.select("script[type='application/vnd.jupyter.widget-view+json']")
-    assert page.select("script[src*='quiz.js']")
+    assert bool(page.select("script[src*='quiz.js']")) == bool(quizzes)  # a draft has no quiz yet
     # Pages without a quiz do not load its script.
     assert not soup(student_site / "chapters" / f"{slug}.html").select("script[src*='quiz.js']")
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from course.content import banks, exercises, paths, questions, seeds
+from course.content import banks, chapters, exercises, paths, questions, seeds
 
 CHAPTERS = seeds.chapters()
 pytestmark = pytest.mark.slow  # both editions, built
@@ -20,10 +20,12 @@ def test_instructor_edition_has_lesson_plan_key_answers_and_solutions(instructor
     key = text(instructor_site / "instructor" / f"{slug}_key.html")
     for q in questions.guided_questions(slug):
         assert f"{q.id} · {q.bloom} · {q.skill}" in key
-    first_answer = " ".join(questions.model_answers(slug)["Q1"]["answer"].split())[:80]
-    assert first_answer.replace("’", "'") in key.replace("’", "'")
     items = banks.all_banks()[slug]["items"]
-    assert len(re.findall(r"\(\s*key\s*\)", key)) == len(items) and f"s{seed}-q01" in key  # a key per item
+    assert len(re.findall(r"\(\s*key\s*\)", key)) == len(items)  # a key per item
+    if not chapters.draft(slug):  # a draft has no questions or quiz items yet
+        first_answer = " ".join(questions.model_answers(slug)["Q1"]["answer"].split())[:80]
+        assert first_answer.replace("’", "'") in key.replace("’", "'")
+        assert f"s{seed}-q01" in key
     flat = "".join(key.split())
     for line in exercises.get(slug).solution_lines():
         assert "".join(line.split()) in flat, line

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course.content import seeds
+from course.content import chapters, seeds
 from course.content.chapters import outline as chapter_outline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,9 @@ def test_syllabus_shows_each_chapter_question_and_time_from_the_chapter_page(stu
     total = 0
     for slug, _ in seeds.chapters():
         o = chapter_outline(slug)
-        total += o["minutes"]
+        total += o["minutes"] or 0
+        if o["draft"]:  # not written yet: test_scaffold holds a draft's row
+            continue
         assert flat(o["question"].replace("*", "")) in page, slug
         assert f"{o['minutes']} min" in page
     assert f"{total} min" in page
@@ -130,7 +132,7 @@ def test_bibliography_page_and_chapter_citations(student_site):
     for slug, _ in seeds.chapters():
         page = soup(student_site / "chapters" / f"{slug}.html")
         cites = [a for a in page.select("main a") if "bibliography.html#cite-" in a.get("href", "")]
-        assert cites, f"{slug}: no citation to the bibliography"
+        assert cites or chapters.draft(slug), f"{slug}: no citation to the bibliography"
 
 
 def test_citation_cff_agrees_with_the_project():

@@ -448,3 +448,47 @@ def test_a_failed_write_puts_everything_back(tmp_path):
     assert not (tmp_path / "new").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.yml", "not_a_folder"]
 
+
+# ---------------------------------------------------------------- a sixth chapter, and the suite
+
+# Another text for it, so that the copy's own test_scaffold can still make its chapter from SAMPLE.
+SIXTH = """Minutes of a Meeting That Did Not Happen
+
+A note written for the course's tests
+
+The committee was to meet on the first Monday of the month. It did not: the chairman was away,
+and the secretary had no key to the room.
+
+The minutes were written all the same, and they record a vote.
+""".encode("utf-8")
+
+
+@pytest.mark.slow
+def test_a_new_chapter_leaves_the_fast_tests_green_with_no_test_edited(tmp_path):
+    """`course new-chapter` in a copy of the repository (a commit of its own, as a clone would
+    have it), then the fast tests run there against the copy's package and files."""
+    repo = tmp_path / "repo"
+    copy_repo(repo)
+    for tool in ("node_modules", ".wheelhouse"):  # installed for the tests, not tracked
+        if (ROOT / tool).exists():
+            (repo / tool).symlink_to(ROOT / tool)
+    git = ["git", "-C", str(repo), "-c", "user.name=Course tests", "-c", "user.email=tests@course.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "the course as it is"], check=True)
+    text = tmp_path / "minutes.txt"
+    text.write_bytes(SIXTH)
+    made = new_chapter(repo, text, "--slug", "minutes_meeting", title="Minutes of a Meeting That Did Not Happen")
+    assert made.returncode == 0, made.stdout + made.stderr
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "a new chapter"], check=True)
+    slug = f"{NUMBER:02d}_minutes_meeting"
+
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}
+    env["PYTHONPATH"] = str(repo)
+    pytest_cmd = [sys.executable, "-m", "pytest", "-m", "not slow", "-q", "-p", "no:cacheprovider"]
+    listed = subprocess.run([*pytest_cmd, "--collect-only"], cwd=repo, env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert f"[{slug}]" in listed.stdout, "the copy's tests see the new chapter"
+    proc = subprocess.run(pytest_cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=3600)
+    assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-2000:]

@@ -43,8 +43,10 @@ def main() -> None:
         grades = [timed([str(BIN / "course"), "grade", str(sub)]) for _ in range(3)]
     print(f"clean book build:       {clean:6.1f} s")
     print(f"no-change rebuild:      {again:6.1f} s")
-    print(f"course grade (1 notebook, median of 3): {statistics.median(grades):6.2f} s "
-          f"(runs: {', '.join(f'{g:.2f}' for g in grades)})")
+    print(
+        f"course grade (1 notebook, median of 3): {statistics.median(grades):6.2f} s "
+        f"(runs: {', '.join(f'{g:.2f}' for g in grades)})"
+    )
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ MISTAKES = {
     "days_to_congress": "days_to_congress = days_to_congress + 1  # counted both ends",
     "chronology": 'chronology = chronology.sort_values("start", ascending=False)  # newest first',
 }
-SHARE_BLANK, SHARE_WRONG = 0.10, 0.15   # of the class; the rest hand in the solved notebook
+SHARE_BLANK, SHARE_WRONG = 0.10, 0.15  # of the class; the rest hand in the solved notebook
 
 
 class BenchError(Exception):
@@ -81,6 +81,7 @@ def _tail(proc) -> str:
 
 # ---------------------------------------------------------------- the class of submissions
 
+
 def solution_notebook():
     from course.content import exercises
 
@@ -96,13 +97,14 @@ def with_mistake(nb, answer: str):
 
     for cell in nb.cells:
         lines = cell.source.splitlines()
-        if cell.cell_type == "code" and END in lines and any(
-                re.match(rf"\s*{answer}\s*=", ln) for ln in lines):
+        if cell.cell_type == "code" and END in lines and any(re.match(rf"\s*{answer}\s*=", ln) for ln in lines):
             lines.insert(lines.index(END) + 1, MISTAKES[answer])
             cell.source = "\n".join(lines)
             return nb
-    raise BenchError(f"no solution block computes {answer!r} in exercise {EXERCISE}; "
-                     "update MISTAKES in benchmarks/grading.py to match exercise.md.")
+    raise BenchError(
+        f"no solution block computes {answer!r} in exercise {EXERCISE}; "
+        "update MISTAKES in benchmarks/grading.py to match exercise.md."
+    )
 
 
 def make_class(folder: Path, size: int, seed: int = 1917) -> dict[str, str]:
@@ -114,8 +116,11 @@ def make_class(folder: Path, size: int, seed: int = 1917) -> dict[str, str]:
     from course.content import exercises
 
     n_blank, n_wrong = round(size * SHARE_BLANK), round(size * SHARE_WRONG)
-    kinds = (["blank"] * n_blank + [f"wrong:{list(MISTAKES)[i % len(MISTAKES)]}" for i in range(n_wrong)]
-             + ["solved"] * (size - n_blank - n_wrong))
+    kinds = (
+        ["blank"] * n_blank
+        + [f"wrong:{list(MISTAKES)[i % len(MISTAKES)]}" for i in range(n_wrong)]
+        + ["solved"] * (size - n_blank - n_wrong)
+    )
     random.Random(seed).shuffle(kinds)
     folder.mkdir(parents=True, exist_ok=True)
     roster = {}
@@ -127,8 +132,7 @@ def make_class(folder: Path, size: int, seed: int = 1917) -> dict[str, str]:
             nb = solution_notebook()
         else:
             nb = with_mistake(solution_notebook(), kind.split(":", 1)[1])
-        path = (folder / student / f"{EXERCISE}.ipynb" if i % 5 == 0
-                else folder / f"{student}.ipynb")
+        path = folder / student / f"{EXERCISE}.ipynb" if i % 5 == 0 else folder / f"{student}.ipynb"
         path.parent.mkdir(exist_ok=True)
         nbformat.write(nb, path)
         roster[student] = kind
@@ -136,6 +140,7 @@ def make_class(folder: Path, size: int, seed: int = 1917) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- otter's side
+
 
 def course_pins(names=SHARED_PINS) -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -169,11 +174,11 @@ def otter_venv(log) -> tuple[Path, str]:
     # The course package itself, from this repository: the notebook imports course.content.data.
     _, proc = run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
     Path(proc.stdout.strip(), "course-repo.pth").write_text(f"{ROOT}\n")
-    _, proc = run([py, "-c", "import otter, pandas, numpy; "
-                   "print(otter.__version__, pandas.__version__, numpy.__version__)"])
+    _, proc = run(
+        [py, "-c", "import otter, pandas, numpy; print(otter.__version__, pandas.__version__, numpy.__version__)"]
+    )
     if proc.returncode:
-        raise BenchError(f"the otter virtualenv is broken; delete {OTTER_VENV} and run again: "
-                         f"{_tail(proc)}")
+        raise BenchError(f"the otter virtualenv is broken; delete {OTTER_VENV} and run again: {_tail(proc)}")
     otter_v, pandas_v, numpy_v = proc.stdout.split()
     return OTTER_VENV / "bin", note + f"otter-grader {otter_v}, pandas {pandas_v}, numpy {numpy_v}"
 
@@ -190,8 +195,10 @@ def check_kernel(otter_bin: Path) -> None:
     except (ValueError, KeyError):
         where = ""
     if not where.startswith(str(OTTER_VENV)):
-        raise BenchError(f"otter would run notebooks in a python3 kernel outside its venv "
-                         f"({where or 'none found'}); the timing would not be otter's.")
+        raise BenchError(
+            f"otter would run notebooks in a python3 kernel outside its venv "
+            f"({where or 'none found'}); the timing would not be otter's."
+        )
 
 
 def otter_tests(folder: Path) -> list[str]:
@@ -203,8 +210,9 @@ def otter_tests(folder: Path) -> list[str]:
     points = exercises.declared(exercises.get(EXERCISE).tests, "POINTS")
     tree = ast.parse(source)
     # The tests' own imports (pandas, the digest check), which every test file needs too.
-    imports = "\n".join(ast.get_source_segment(source, n) for n in tree.body
-                        if isinstance(n, (ast.Import, ast.ImportFrom)))
+    imports = "\n".join(
+        ast.get_source_segment(source, n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
+    )
     folder.mkdir(parents=True, exist_ok=True)
     names = []
     for node in tree.body:
@@ -216,7 +224,8 @@ def otter_tests(folder: Path) -> list[str]:
                 f"OK_FORMAT = False\nname = {name!r}\npoints = {pts}\n\n\n"
                 f"{ast.get_source_segment(source, node)}\n\n\n"
                 f"@test_case(points={pts})\ndef check(env):\n    {node.name}(env)\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
             names.append(name)
     if not names:
         raise BenchError(f"exercises/{EXERCISE}/tests.py has no test functions.")
@@ -235,12 +244,15 @@ def otter_notebook(nb):
             continue
         if setup.search(cell.source):
             found = True
-            cell.source = "\n".join(ln for ln in setup.sub("from course import data", cell.source)
-                                    .splitlines() if "Checks." not in ln)
+            cell.source = "\n".join(
+                ln for ln in setup.sub("from course import data", cell.source).splitlines() if "Checks." not in ln
+            )
         cell.source = re.sub(r"^check\((.*)\)$", r"grader.check(\1)", cell.source, flags=re.M)
     if not found:
-        raise BenchError("the exercise's setup cell no longer imports course.notebook; "
-                         "update otter_notebook in benchmarks/grading.py.")
+        raise BenchError(
+            "the exercise's setup cell no longer imports course.notebook; "
+            "update otter_notebook in benchmarks/grading.py."
+        )
     nb.cells.insert(0, nbformat.v4.new_code_cell("import otter\ngrader = otter.Notebook()"))
     nb.metadata.pop("course", None)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -249,8 +261,21 @@ def otter_notebook(nb):
 
 def build_autograder(otter_bin: Path, work: Path) -> Path:
     otter_tests(work / "tests")
-    _, proc = run([otter_bin / "otter", "generate", "-t", "tests", "-o", "autograder.zip",
-                   "--no-config", "--no-requirements", "--no-environment"], cwd=work, env=otter_env())
+    _, proc = run(
+        [
+            otter_bin / "otter",
+            "generate",
+            "-t",
+            "tests",
+            "-o",
+            "autograder.zip",
+            "--no-config",
+            "--no-requirements",
+            "--no-environment",
+        ],
+        cwd=work,
+        env=otter_env(),
+    )
     if proc.returncode or not (work / "autograder.zip").exists():
         raise BenchError(f"otter generate failed: {_tail(proc)}")
     return work / "autograder.zip"
@@ -259,8 +284,7 @@ def build_autograder(otter_bin: Path, work: Path) -> Path:
 def otter_grade(otter_bin: Path, autograder: Path, notebook: Path, out: Path) -> tuple[float, float, float]:
     """Seconds, score and maximum of one ``otter run``."""
     out.mkdir(parents=True)
-    secs, proc = run([otter_bin / "otter", "run", "-a", autograder, "-o", out, "--no-logo", notebook],
-                     env=otter_env())
+    secs, proc = run([otter_bin / "otter", "run", "-a", autograder, "-o", out, "--no-logo", notebook], env=otter_env())
     try:
         tests = json.loads((out / "results.json").read_text(encoding="utf-8"))["tests"]
     except (OSError, ValueError, KeyError):
@@ -270,6 +294,7 @@ def otter_grade(otter_bin: Path, autograder: Path, notebook: Path, out: Path) ->
 
 
 # ---------------------------------------------------------------- our side
+
 
 def course_grade(notebook: Path, out: Path, *extra: str) -> tuple[float, dict]:
     secs, proc = run([BIN / "course", "grade", notebook, "--out", out, *extra])
@@ -312,6 +337,7 @@ def check_gradebook(path: Path, roster: dict[str, str]) -> dict[str, int]:
 
 # ---------------------------------------------------------------- the benchmark
 
+
 def bench(args, work: Path, log) -> list[tuple[str, str, str]]:
     """Run everything; return the table's rows: what, seconds, details."""
     import nbformat
@@ -324,8 +350,9 @@ def bench(args, work: Path, log) -> list[tuple[str, str, str]]:
 
     single = work / "single"
     single.mkdir()
-    solved, otter_sub, otter_wrong = (single / n for n in ("solution.ipynb", "otter-solution.ipynb",
-                                                           "otter-wrong.ipynb"))
+    solved, otter_sub, otter_wrong = (
+        single / n for n in ("solution.ipynb", "otter-solution.ipynb", "otter-wrong.ipynb")
+    )
     nbformat.write(solution_notebook(), solved)
     nbformat.write(otter_notebook(solution_notebook()), otter_sub)
     nbformat.write(otter_notebook(with_mistake(solution_notebook(), "days_to_congress")), otter_wrong)
@@ -333,8 +360,9 @@ def bench(args, work: Path, log) -> list[tuple[str, str, str]]:
     # Positive control: otter's tests can fail (one wrong answer, one point lost).
     got = otter_grade(otter_bin, autograder, otter_wrong, work / "runs" / "otter-wrong")[1:]
     if got != expected_score("wrong:days_to_congress"):
-        raise BenchError(f"otter gave {got[0]}/{got[1]} to a notebook with one wrong answer; "
-                         "its tests are not the course's.")
+        raise BenchError(
+            f"otter gave {got[0]}/{got[1]} to a notebook with one wrong answer; its tests are not the course's."
+        )
 
     otter_t, course_t, bare_t, isolation = [], [], [], ""
     for i in range(args.runs + 1):  # run 0 warms both up (byte-code, disk caches); not counted
@@ -345,8 +373,10 @@ def bench(args, work: Path, log) -> list[tuple[str, str, str]]:
         otter_t += [t] if i else []
         t, report = course_grade(solved, work / "runs" / f"course-{i}")
         if report["status"] != "graded" or not report["max_score"] or report["score"] != report["max_score"]:
-            raise BenchError(f"course grade gave the solution {report['score']}/{report['max_score']} "
-                             f"({report['status']}: {report['message']}).")
+            raise BenchError(
+                f"course grade gave the solution {report['score']}/{report['max_score']} "
+                f"({report['status']}: {report['message']})."
+            )
         course_t += [t] if i else []
         isolation = report.get("isolation", "")
         t, _ = course_grade(solved, work / "runs" / f"bare-{i}", "--trusted-code-no-sandbox")
@@ -359,8 +389,11 @@ def bench(args, work: Path, log) -> list[tuple[str, str, str]]:
         (f"course grade, 1 notebook (sandbox: {isolation})", f"{course_med:.2f}", runs(course_t)),
         (f"otter run, 1 notebook ({installed.split(',')[0]})", f"{otter_med:.2f}", runs(otter_t)),
         ("ratio otter / course", f"{otter_med / course_med:.2f}", "(> 1: ours is faster)"),
-        ("course grade --trusted-code-no-sandbox, 1 notebook", f"{bare_med:.2f}",
-         f"the sandbox costs {course_med - bare_med:+.2f} s per notebook; {runs(bare_t)}"),
+        (
+            "course grade --trusted-code-no-sandbox, 1 notebook",
+            f"{bare_med:.2f}",
+            f"the sandbox costs {course_med - bare_med:+.2f} s per notebook; {runs(bare_t)}",
+        ),
     ]
 
     log(f"a class of {args.class_size}: generating it, grading it with course grade-all")
@@ -374,8 +407,11 @@ def bench(args, work: Path, log) -> list[tuple[str, str, str]]:
     counts = check_gradebook(work / "results" / "gradebook.csv", roster)
     mix = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("solved", "wrong", "blank"))
     rows += [
-        (f"course grade-all, {len(roster)} notebooks, {args.workers or os.cpu_count()} workers",
-         f"{t:.1f}", f"{len(roster) / t * 60:.1f} notebooks/min ({mix})"),
+        (
+            f"course grade-all, {len(roster)} notebooks, {args.workers or os.cpu_count()} workers",
+            f"{t:.1f}",
+            f"{len(roster) / t * 60:.1f} notebooks/min ({mix})",
+        ),
         ("one-time setup (otter venv, otter generate)", f"{setup:.1f}", installed),
     ]
     return rows
@@ -391,8 +427,10 @@ def main(argv=None) -> int:
     if args.runs < 1 or args.class_size < 1:
         p.error("--runs and --class-size must be at least 1")
     if not (BIN / "course").exists():
-        print(f"The course command is not beside {sys.executable}; run this with the course's "
-              "venv: make bench-grading", file=sys.stderr)
+        print(
+            f"The course command is not beside {sys.executable}; run this with the course's venv: make bench-grading",
+            file=sys.stderr,
+        )
         return 2
 
     def log(msg):
@@ -411,9 +449,11 @@ def main(argv=None) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
 
-    print(f"\nGrading benchmark: exercise {EXERCISE}, {time.strftime('%Y-%m-%d %H:%M')}, "
-          f"{os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} "
-          f"after; one notebook: medians of {args.runs} runs after a warm-up\n")
+    print(
+        f"\nGrading benchmark: exercise {EXERCISE}, {time.strftime('%Y-%m-%d %H:%M')}, "
+        f"{os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} "
+        f"after; one notebook: medians of {args.runs} runs after a warm-up\n"
+    )
     rows.insert(0, ("", "seconds", ""))
     width = max(len(r[0]) for r in rows)
     for what, secs, detail in rows:

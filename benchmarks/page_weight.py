@@ -34,8 +34,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 def site_pages(site: Path) -> list[str]:
     """Every HTML page of the site, except Sphinx's own folders (_static, _sources, ...)."""
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                  if not p.relative_to(site).parts[0].startswith("_"))
+    return sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*.html") if not p.relative_to(site).parts[0].startswith("_")
+    )
 
 
 def _on_disk(site: Path, url: str) -> Path:
@@ -45,6 +46,7 @@ def _on_disk(site: Path, url: str) -> Path:
 
 def _recorder(site: Path, base: str, files: set, outside: list, page_path: str):
     """A route handler: note each site file requested, block anything from elsewhere."""
+
     def route(r):
         url = r.request.url
         if url.startswith(base):
@@ -53,6 +55,7 @@ def _recorder(site: Path, base: str, files: set, outside: list, page_path: str):
         else:
             outside.append(f"{page_path}: {url}")
             r.abort()
+
     return route
 
 
@@ -95,6 +98,7 @@ def record_loads(site: Path, pages: list[str], browser=None) -> tuple[dict[str, 
 def weigh(site: Path, loads: dict[str, set[str]]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """Split the loads into shared assets (requested by every page) and each page's own files,
     with their sizes in bytes (0 for a file the page asked for that does not exist)."""
+
     def size(f):
         return (site / f).stat().st_size if (site / f).is_file() else 0
 
@@ -117,12 +121,18 @@ def report(shared: dict[str, int], own: dict[str, dict[str, int]], limit_kb: int
         flag = f"OVER {limit_kb} kB" if total > limit else ""
         lines.append(f"{page:<42} {kb(html)} {kb(total - html):>9} {kb(total)} {len(files):6}  {flag}")
     flagged = [p for p, f in own.items() if sum(f.values()) > limit]
-    lines += ["", f"Shared assets, loaded by every page (counted once): {len(shared)} files, "
-                  f"{sum(shared.values()) / 1000:.1f} kB"]
+    lines += [
+        "",
+        f"Shared assets, loaded by every page (counted once): {len(shared)} files, "
+        f"{sum(shared.values()) / 1000:.1f} kB",
+    ]
     lines += [f"  {kb(n)} kB  {f}" for f, n in sorted(shared.items(), key=lambda x: -x[1])]
-    lines += ["", f"Pages: {len(own)}; own weight of all pages together: "
-                  f"{sum(sum(f.values()) for f in own.values()) / 1000:.1f} kB; "
-                  f"over {limit_kb} kB: {', '.join(flagged) if flagged else 'none'}"]
+    lines += [
+        "",
+        f"Pages: {len(own)}; own weight of all pages together: "
+        f"{sum(sum(f.values()) for f in own.values()) / 1000:.1f} kB; "
+        f"over {limit_kb} kB: {', '.join(flagged) if flagged else 'none'}",
+    ]
     heavy = sorted(((n, f, p) for p, files in own.items() for f, n in files.items() if f != p), reverse=True)[:5]
     if heavy:
         lines += ["Largest page-specific files:"]
@@ -137,8 +147,11 @@ def main(argv: list[str] | None = None, browser=None) -> int:
     args = ap.parse_args(argv)
     pages = site_pages(args.site) if args.site.is_dir() else []
     if not pages:
-        print(f"page_weight: no HTML pages in {args.site}. Build the site first (make book), or give "
-              "--site the folder of a built site.", file=sys.stderr)
+        print(
+            f"page_weight: no HTML pages in {args.site}. Build the site first (make book), or give "
+            "--site the folder of a built site.",
+            file=sys.stderr,
+        )
         return 2
     if browser is None and not Path(CHROMIUM).exists():
         print(f"page_weight: {CHROMIUM} is missing; install Debian's chromium (make chromium).", file=sys.stderr)

@@ -44,8 +44,10 @@ def timed(name: str, cmd: list[str], target: int, durations: int) -> dict:
     summary = [ln for ln in out.splitlines() if re.search(r"\b(passed|failed|error)\b.* in [\d.]+s", ln)]
     m = re.search(r"=+ slowest \d+ durations =+\n(.*?)(?:\n\n|\n=)", out, re.S)
     slowest = m.group(1).rstrip() if m else ""
-    print(f"   exit {proc.returncode}; wall {wall:6.1f} s (target {target} s: "
-          f"{'met' if wall <= target else 'missed'}); load average after: {load()}")
+    print(
+        f"   exit {proc.returncode}; wall {wall:6.1f} s (target {target} s: "
+        f"{'met' if wall <= target else 'missed'}); load average after: {load()}"
+    )
     print(f"   pytest: {summary[-1].strip('= ') if summary else '(no summary line; see the output below)'}")
     if slowest:
         print("   slowest:\n" + "\n".join(f"     {ln}" for ln in slowest.splitlines()))

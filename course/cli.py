@@ -11,8 +11,10 @@ from course.content import paths
 
 def _check_hidden(a) -> bool:
     if a.hidden_tests and not a.hidden_tests.is_dir():
-        print(f"--hidden-tests {a.hidden_tests}: there is no such folder. It should hold "
-              "<exercise>/tests.py files.", file=sys.stderr)
+        print(
+            f"--hidden-tests {a.hidden_tests}: there is no such folder. It should hold <exercise>/tests.py files.",
+            file=sys.stderr,
+        )
         return False
     return True
 
@@ -20,8 +22,9 @@ def _check_hidden(a) -> bool:
 def _limits(a):
     from course.grading.grade import Limits
 
-    return Limits(cell_timeout=a.cell_timeout, total_timeout=a.total_timeout,
-                  memory_mb=a.memory_mb, output_kb=a.output_kb)
+    return Limits(
+        cell_timeout=a.cell_timeout, total_timeout=a.total_timeout, memory_mb=a.memory_mb, output_kb=a.output_kb
+    )
 
 
 def _ready(a) -> bool:
@@ -45,14 +48,21 @@ def cmd_grade(a) -> int:
         return 2
     results, worst = [], 0
     for notebook in a.notebooks:
-        result = grade(notebook, exercise=a.exercise, limits=_limits(a),
-                       hidden_tests=a.hidden_tests, unsafe=a.trusted_code_no_sandbox)
+        result = grade(
+            notebook,
+            exercise=a.exercise,
+            limits=_limits(a),
+            hidden_tests=a.hidden_tests,
+            unsafe=a.trusted_code_no_sandbox,
+        )
         json_path, md_path = write_reports(result, a.out or notebook.resolve().parent)
         if result.status != "graded":
             print(f"Could not grade {notebook.name}: {result.message}", file=sys.stderr)
         else:
-            print(f"{notebook.name}: {result.score}/{result.max_score} "
-                  f"({sum(t['passed'] for t in result.tests)} of {len(result.tests)} tests passed)")
+            print(
+                f"{notebook.name}: {result.score}/{result.max_score} "
+                f"({sum(t['passed'] for t in result.tests)} of {len(result.tests)} tests passed)"
+            )
             for t in result.tests:
                 if not t["passed"]:
                     print(f"  ✘ {t['question']}: {t['message']}")
@@ -74,16 +84,24 @@ def cmd_grade_all(a) -> int:
     if not _ready(a):
         return 2
     try:
-        reports = grade_all(a.submissions, a.out, workers=a.workers, force=a.force,
-                            limits=_limits(a), hidden_tests=a.hidden_tests,
-                            unsafe=a.trusted_code_no_sandbox)
+        reports = grade_all(
+            a.submissions,
+            a.out,
+            workers=a.workers,
+            force=a.force,
+            limits=_limits(a),
+            hidden_tests=a.hidden_tests,
+            unsafe=a.trusted_code_no_sandbox,
+        )
     except CouldNotGrade as exc:
         print(exc, file=sys.stderr)
         return 2
     bad = [r for r in reports if r.get("status") != "graded"]
     full = [r for r in reports if r.get("status") == "graded" and r["score"] == r["max_score"]]
-    print(f"{len(reports)} notebook(s): {len(full)} full marks, {len(bad)} could not be graded. "
-          f"Gradebook: {a.out / 'gradebook.csv'}; reports in {a.out / 'reports'}")
+    print(
+        f"{len(reports)} notebook(s): {len(full)} full marks, {len(bad)} could not be graded. "
+        f"Gradebook: {a.out / 'gradebook.csv'}; reports in {a.out / 'reports'}"
+    )
     return 0
 
 
@@ -133,8 +151,7 @@ def cmd_validate(a) -> int:
     except banks.BankError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"{len(found)} quiz bank(s) valid: " +
-          ", ".join(f"{c} ({len(b['items'])} items)" for c, b in found.items()))
+    print(f"{len(found)} quiz bank(s) valid: " + ", ".join(f"{c} ({len(b['items'])} items)" for c, b in found.items()))
     return 0
 
 
@@ -173,18 +190,21 @@ def cmd_new_chapter(a) -> int:
     from course.authoring.scaffold import ScaffoldError, new_chapter
 
     try:
-        ch, written = new_chapter(a.seedfile, title=a.title, author=a.author, date=a.date,
-                                  kind=a.kind, slug=a.slug, seed_id=a.id)
+        ch, written = new_chapter(
+            a.seedfile, title=a.title, author=a.author, date=a.date, kind=a.kind, slug=a.slug, seed_id=a.id
+        )
     except ScaffoldError as exc:
         print(f"course new-chapter: {exc} Nothing was written.", file=sys.stderr)
         return 2
     print(f"Seed {ch.seed} ({ch.paragraphs} paragraphs) and draft chapter {ch.slug}:")
     for path in written:
         print(f"  {path.relative_to(paths.ROOT)}")
-    print("Next: replace the TODO boxes (chapter, notebook, exercise, lesson plan) and the sample "
-          "questions and checks, fill the TODO fields of the catalogue entry and the minutes in the "
-          "chapter's front matter, write the quiz bank and the model answers, then `make book`. "
-          "Remove the draft banners and `draft: true` when it is finished.")
+    print(
+        "Next: replace the TODO boxes (chapter, notebook, exercise, lesson plan) and the sample "
+        "questions and checks, fill the TODO fields of the catalogue entry and the minutes in the "
+        "chapter's front matter, write the quiz bank and the model answers, then `make book`. "
+        "Remove the draft banners and `draft: true` when it is finished."
+    )
     return 0
 
 
@@ -198,8 +218,10 @@ def cmd_release_edition(a) -> int:
         return 2
     for path in written:
         print(path)
-    print(f"Edition {a.version} cut. Next: git tag v{a.version} && git push origin v{a.version}, "
-          "then attach these files to a GitHub release named after the tag.")
+    print(
+        f"Edition {a.version} cut. Next: git tag v{a.version} && git push origin v{a.version}, "
+        "then attach these files to a GitHub release named after the tag."
+    )
     return 0
 
 
@@ -218,17 +240,24 @@ def cmd_addresses(a) -> int:
     recorded = addresses.read_recorded()
     lost, new = addresses.check(site, recorded, redirects)
     if lost:
-        print(f"{len(lost)} recorded address(es) are gone from {site} and have no redirect:\n  "
-              + "\n  ".join(lost) + "\nAdd each moved address to links/redirects.yml (old: new). "
-              "If one should really disappear, delete its line from links/addresses.txt and say so "
-              "in CHANGELOG.md.", file=sys.stderr)
+        print(
+            f"{len(lost)} recorded address(es) are gone from {site} and have no redirect:\n  "
+            + "\n  ".join(lost)
+            + "\nAdd each moved address to links/redirects.yml (old: new). "
+            "If one should really disappear, delete its line from links/addresses.txt and say so "
+            "in CHANGELOG.md.",
+            file=sys.stderr,
+        )
         return 1
     if a.update:
         addresses.write_recorded(recorded | set(new))
         print(f"{addresses.addresses_file()}: {len(new)} address(es) added, {len(recorded) + len(new)} in all.")
     elif new:
-        print(f"{len(new)} address(es) of the site are not recorded yet, e.g. {new[0]}: run "
-              "make addresses (course addresses --update) to record them.", file=sys.stderr)
+        print(
+            f"{len(new)} address(es) of the site are not recorded yet, e.g. {new[0]}: run "
+            "make addresses (course addresses --update) to record them.",
+            file=sys.stderr,
+        )
         return 1
     else:
         print(f"All {len(recorded)} recorded addresses lead somewhere in {site}.")
@@ -239,20 +268,26 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="course", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
-    g = sub.add_parser("grade", help="grade submitted notebooks",
-                       description="Exit status: 0 all tests passed, 1 some failed, 2 could not "
-                       "grade (the worst over all notebooks).")
+    g = sub.add_parser(
+        "grade",
+        help="grade submitted notebooks",
+        description="Exit status: 0 all tests passed, 1 some failed, 2 could not grade (the worst over all notebooks).",
+    )
     g.add_argument("notebooks", type=Path, nargs="+", metavar="NOTEBOOK")
-    g.add_argument("--summary", type=Path,
-                   help="append a Markdown score table to this file (in CI: $GITHUB_STEP_SUMMARY)")
+    g.add_argument(
+        "--summary", type=Path, help="append a Markdown score table to this file (in CI: $GITHUB_STEP_SUMMARY)"
+    )
     g.add_argument("--exercise", help="exercise id, if the notebook's metadata does not say")
     g.add_argument("--out", type=Path, help="folder for the reports (default: beside the notebook)")
     g.set_defaults(func=cmd_grade)
 
-    ga = sub.add_parser("grade-all", help="grade a folder of submissions (one file or folder per student)",
-                        description="Writes OUT/gradebook.csv and one report per notebook in "
-                        "OUT/reports/. Re-running skips notebooks already graded (same file, same "
-                        "tests, same grader) unless --force.")
+    ga = sub.add_parser(
+        "grade-all",
+        help="grade a folder of submissions (one file or folder per student)",
+        description="Writes OUT/gradebook.csv and one report per notebook in "
+        "OUT/reports/. Re-running skips notebooks already graded (same file, same "
+        "tests, same grader) unless --force.",
+    )
     ga.add_argument("submissions", type=Path)
     ga.add_argument("--out", type=Path, required=True, help="folder for the gradebook and reports")
     ga.add_argument("--workers", type=int, help="notebooks graded at once (default: all cores)")
@@ -263,20 +298,39 @@ def main(argv=None) -> int:
 
     limits = Limits()  # the defaults, written once, in the grader
     for parser in (g, ga):
-        parser.add_argument("--hidden-tests", type=Path,
-                            help="folder with <exercise>/tests.py files the students never see")
-        parser.add_argument("--cell-timeout", type=int, default=limits.cell_timeout,
-                            help=f"seconds per cell (default {limits.cell_timeout})")
-        parser.add_argument("--total-timeout", type=int, default=limits.total_timeout,
-                            help=f"seconds for the whole notebook (default {limits.total_timeout})")
-        parser.add_argument("--memory-mb", type=int, default=limits.memory_mb,
-                            help="memory for the notebook's run, all its processes together, "
-                            f"in MB (default {limits.memory_mb})")
-        parser.add_argument("--trusted-code-no-sandbox", action="store_true",
-                            help="FOR TRUSTED CODE ONLY (your own notebooks): grade without the "
-                            "sandbox where it cannot be built; every report says so")
-        parser.add_argument("--output-kb", type=int, default=limits.output_kb,
-                            help=f"printed output kept from a run, in kB (default {limits.output_kb})")
+        parser.add_argument(
+            "--hidden-tests", type=Path, help="folder with <exercise>/tests.py files the students never see"
+        )
+        parser.add_argument(
+            "--cell-timeout",
+            type=int,
+            default=limits.cell_timeout,
+            help=f"seconds per cell (default {limits.cell_timeout})",
+        )
+        parser.add_argument(
+            "--total-timeout",
+            type=int,
+            default=limits.total_timeout,
+            help=f"seconds for the whole notebook (default {limits.total_timeout})",
+        )
+        parser.add_argument(
+            "--memory-mb",
+            type=int,
+            default=limits.memory_mb,
+            help=f"memory for the notebook's run, all its processes together, in MB (default {limits.memory_mb})",
+        )
+        parser.add_argument(
+            "--trusted-code-no-sandbox",
+            action="store_true",
+            help="FOR TRUSTED CODE ONLY (your own notebooks): grade without the "
+            "sandbox where it cannot be built; every report says so",
+        )
+        parser.add_argument(
+            "--output-kb",
+            type=int,
+            default=limits.output_kb,
+            help=f"printed output kept from a run, in kB (default {limits.output_kb})",
+        )
 
     r = sub.add_parser("release", help="write the student repository (exercises, public tests, CI workflow)")
     r.add_argument("--to", type=Path, default=paths.BUILD / "release")
@@ -285,42 +339,53 @@ def main(argv=None) -> int:
     v = sub.add_parser("validate", help="validate every quiz bank")
     v.set_defaults(func=cmd_validate)
 
-    bb = sub.add_parser("build-book", help="build the student site into _build/html (make book)",
-                        description="jupyter-book with warnings as errors, the one command line "
-                        "every build of the book uses (course/project.py).")
+    bb = sub.add_parser(
+        "build-book",
+        help="build the student site into _build/html (make book)",
+        description="jupyter-book with warnings as errors, the one command line "
+        "every build of the book uses (course/project.py).",
+    )
     bb.set_defaults(func=cmd_build_book)
 
     b = sub.add_parser("build-instructor", help="build the instructor edition")
     b.add_argument("--out", type=Path, default=paths.BUILD / "instructor")
     b.set_defaults(func=cmd_build_instructor)
 
-    x = sub.add_parser("export-quiz", help="write the quiz banks for an LMS (Canvas, Moodle)",
-                       description="One file per chapter in OUT: NN_slug.qti.zip (Canvas: Import "
-                       "course content, QTI .zip), NN_slug.moodle.xml (Moodle XML) or NN_slug.gift "
-                       "(Moodle GIFT). Per-option feedback is kept. A draft chapter's bank is left out.")
+    x = sub.add_parser(
+        "export-quiz",
+        help="write the quiz banks for an LMS (Canvas, Moodle)",
+        description="One file per chapter in OUT: NN_slug.qti.zip (Canvas: Import "
+        "course content, QTI .zip), NN_slug.moodle.xml (Moodle XML) or NN_slug.gift "
+        "(Moodle GIFT). Per-option feedback is kept. A draft chapter's bank is left out.",
+    )
     x.add_argument("--format", required=True, choices=["qti", "moodle", "gift"])
     x.add_argument("--chapter", help="one chapter, by number (1) or slug (01_soviets); default: all")
     x.add_argument("out", type=Path, metavar="OUT", help="folder for the files (created if missing)")
     x.set_defaults(func=cmd_export_quiz)
 
-    n = sub.add_parser("new-chapter", help="set up a draft chapter from a new source text",
-                       description="Copies the text into seeds/ (with its catalogue entry) and "
-                       "writes a draft chapter page, notebook, exercise, empty quiz bank and "
-                       "instructor pages, added to _toc.yml and the site's recorded addresses. "
-                       "Exit status 2, with nothing written, if the text is refused.")
+    n = sub.add_parser(
+        "new-chapter",
+        help="set up a draft chapter from a new source text",
+        description="Copies the text into seeds/ (with its catalogue entry) and "
+        "writes a draft chapter page, notebook, exercise, empty quiz bank and "
+        "instructor pages, added to _toc.yml and the site's recorded addresses. "
+        "Exit status 2, with nothing written, if the text is refused.",
+    )
     n.add_argument("seedfile", type=Path, metavar="SEEDFILE", help="the text, UTF-8 plain text")
     n.add_argument("--title", required=True, help="the text's title, as the catalogue will give it")
     n.add_argument("--author", required=True, help="as far as known, e.g. 'Unknown; apparently …'")
     n.add_argument("--date", required=True, help="e.g. 1936, 1938-07-04, 'uncertain (1980s?)'")
     n.add_argument("--kind", required=True, choices=["primary", "secondary"], help="kind of source")
-    n.add_argument("--slug", help="chapter slug, e.g. 06_betrayed (default: the next number and "
-                   "words of the title)")
+    n.add_argument("--slug", help="chapter slug, e.g. 06_betrayed (default: the next number and words of the title)")
     n.add_argument("--id", help="seed id (default: the next free number)")
     n.set_defaults(func=cmd_new_chapter)
 
-    s = sub.add_parser("sync", help="regenerate the setup cell in every notebook source, and binder/",
-                       description="Both are generated from pyproject.toml (version, pins) and "
-                       "_config.yml (repository). With --check, list what is out of date (exit 1).")
+    s = sub.add_parser(
+        "sync",
+        help="regenerate the setup cell in every notebook source, and binder/",
+        description="Both are generated from pyproject.toml (version, pins) and "
+        "_config.yml (repository). With --check, list what is out of date (exit 1).",
+    )
     s.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is out of date")
     s.set_defaults(func=cmd_sync)
 
@@ -332,23 +397,28 @@ def main(argv=None) -> int:
     w.add_argument("--to", type=Path, required=True)
     w.set_defaults(func=cmd_wheelhouse)
 
-    e = sub.add_parser("release-edition", help="cut a versioned edition into dist/<version>/",
-                       description="From a clean git tree only: builds the student site and the "
-                       "instructor edition, writes the student repository and the quiz exports, and "
-                       "zips each as dist/<version>/<name>-<version>-<part>.zip with a SHA256SUMS "
-                       "file. VERSION must be the version in pyproject.toml, and CHANGELOG.md must "
-                       "have an entry for it. Exit status 2, with nothing written, if refused.")
+    e = sub.add_parser(
+        "release-edition",
+        help="cut a versioned edition into dist/<version>/",
+        description="From a clean git tree only: builds the student site and the "
+        "instructor edition, writes the student repository and the quiz exports, and "
+        "zips each as dist/<version>/<name>-<version>-<part>.zip with a SHA256SUMS "
+        "file. VERSION must be the version in pyproject.toml, and CHANGELOG.md must "
+        "have an entry for it. Exit status 2, with nothing written, if refused.",
+    )
     e.add_argument("--version", required=True, help="the edition's version, as in pyproject.toml")
     e.set_defaults(func=cmd_release_edition)
 
-    ad = sub.add_parser("addresses", help="check the built site against links/addresses.txt",
-                        description="Every recorded address (page, ¶ anchor, quiz item, glossary "
-                        "term, bibliography entry) must still lead somewhere, directly or through "
-                        "links/redirects.yml. Exit status 1 if one is lost, or if the site has "
-                        "addresses not yet recorded (without --update).")
+    ad = sub.add_parser(
+        "addresses",
+        help="check the built site against links/addresses.txt",
+        description="Every recorded address (page, ¶ anchor, quiz item, glossary "
+        "term, bibliography entry) must still lead somewhere, directly or through "
+        "links/redirects.yml. Exit status 1 if one is lost, or if the site has "
+        "addresses not yet recorded (without --update).",
+    )
     ad.add_argument("--site", type=Path, default=paths.BUILD / "html", help="the built student site")
-    ad.add_argument("--update", action="store_true",
-                    help="record the site's new addresses (when a change is intended)")
+    ad.add_argument("--update", action="store_true", help="record the site's new addresses (when a change is intended)")
     ad.set_defaults(func=cmd_addresses)
 
     a = p.parse_args(argv)

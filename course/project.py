@@ -57,8 +57,11 @@ def extra_pins(extra: str, root: Path | None = None) -> list[str]:
 
 def all_pins(root: Path | None = None) -> list[str]:
     p = pyproject(root)
-    return [*p["project"]["dependencies"], *sum(p["project"]["optional-dependencies"].values(), []),
-            *p["build-system"]["requires"]]
+    return [
+        *p["project"]["dependencies"],
+        *sum(p["project"]["optional-dependencies"].values(), []),
+        *p["build-system"]["requires"],
+    ]
 
 
 def build_backend_pins(root: Path | None = None) -> list[str]:
@@ -92,8 +95,10 @@ def github(root: Path | None = None) -> tuple[str, str, str]:
     repo = book_config(root)["repository"]
     m = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?", repo["url"])
     if not m:
-        raise ValueError(f"_config.yml: repository.url {repo['url']!r} is not a GitHub repository; "
-                         "Colab and the setup cell need one (https://github.com/ORG/REPO)")
+        raise ValueError(
+            f"_config.yml: repository.url {repo['url']!r} is not a GitHub repository; "
+            "Colab and the setup cell need one (https://github.com/ORG/REPO)"
+        )
     return m.group(1), m.group(2), repo.get("branch", "main")
 
 
@@ -120,8 +125,9 @@ def install_source(root: Path | None = None) -> str:
 BUILD_FLAGS = ("-W", "-n", "--keep-going")
 
 
-def build_command(source: Path, *, out: Path | None = None, config: Path | None = None,
-                  toc_file: Path | None = None) -> list[str]:
+def build_command(
+    source: Path, *, out: Path | None = None, config: Path | None = None, toc_file: Path | None = None
+) -> list[str]:
     """The jupyter-book command line that builds the book in ``source`` (into ``out/_build``,
     default ``source/_build``), from the jupyter-book installed beside this Python."""
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(source)]

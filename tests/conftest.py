@@ -23,26 +23,38 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from helpers import BIN, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, reuse_executed, run
 
 pytest_plugins = "sphinx.testing.fixtures"
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SLOW_FIXTURES = {"student_site", "instructor_site", "served_site", "browser", "page"}
 
 
 def pytest_collection_modifyitems(config, items):
-    unmarked = [item.nodeid for item in items
-                if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("slow")]
+    unmarked = [
+        item.nodeid
+        for item in items
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("slow")
+    ]
     if unmarked:
-        raise pytest.UsageError("these tests build the whole book or drive Chromium: mark them "
-                                "@pytest.mark.slow (or the module: pytestmark = pytest.mark.slow):\n  "
-                                + "\n  ".join(unmarked))
+        raise pytest.UsageError(
+            "these tests build the whole book or drive Chromium: mark them "
+            "@pytest.mark.slow (or the module: pytestmark = pytest.mark.slow):\n  " + "\n  ".join(unmarked)
+        )
 
 
 # ---------------------------------------------------------------- tiny books, in-process
+
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
@@ -56,16 +68,19 @@ def tiny_book(rootdir, make_app, tmp_path):
     """A fresh copy of tests/roots/test-<name>/ for one test, to change before building:
     ``tiny_book(name, change=None, **app_kwargs)`` -> the Sphinx test app (not built yet).
     ``change(srcdir)`` edits the copy first."""
+
     def make(name: str, change=None, **kwargs):
         srcdir = tmp_path / name
         shutil.copytree(rootdir / f"test-{name}", srcdir)
         if change:
             change(srcdir)
         return make_app("html", srcdir=srcdir, **kwargs)
+
     return make
 
 
 # ---------------------------------------------------------------- the grader
+
 
 @pytest.fixture(autouse=True)
 def fresh_grader(monkeypatch):
@@ -85,6 +100,7 @@ def mode(request, monkeypatch):
 
 # ---------------------------------------------------------------- what the course ships
 
+
 @pytest.fixture(scope="session")
 def student_repository(tmp_path_factory) -> Path:
     """`course release --to`: the student repository, written once. Read it; copy it to change it."""
@@ -99,15 +115,32 @@ def course_wheel(tmp_path_factory) -> Path:
     from course import project
 
     assert list(WHEELHOUSE.glob("hatchling-*.whl")), (
-        f"{WHEELHOUSE} is empty: run `make wheelhouse` (make test does) to download the pinned wheels")
+        f"{WHEELHOUSE} is empty: run `make wheelhouse` (make test does) to download the pinned wheels"
+    )
     out = tmp_path_factory.mktemp("wheel")
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index", "--find-links",
-         WHEELHOUSE, "--wheel-dir", out, ROOT], env=offline_env(out))
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--find-links",
+            WHEELHOUSE,
+            "--wheel-dir",
+            out,
+            ROOT,
+        ],
+        env=offline_env(out),
+    )
     (wheel,) = out.glob(f"course-{project.version()}-*.whl")
     return wheel
 
 
 # ---------------------------------------------------------------- the real book, built once
+
 
 @pytest.fixture(scope="session")
 def student_site(tmp_path_factory) -> Path:
@@ -125,6 +158,7 @@ def instructor_site(tmp_path_factory, student_site) -> Path:
 
 
 # ---------------------------------------------------------------- serving and browsing
+
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
@@ -171,7 +205,8 @@ def serve():
 def browser():
     assert os.path.exists(CHROMIUM), (
         f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
-        "(apt-get install chromium); .ci/run installs it.")
+        "(apt-get install chromium); .ci/run installs it."
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

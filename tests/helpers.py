@@ -27,14 +27,16 @@ def run(cmd, **kw) -> subprocess.CompletedProcess:
     """Run a command that must succeed; if it fails, the assertion shows the end of its output."""
     cmd = [str(c) for c in cmd]
     proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    assert proc.returncode == 0, (f"{' '.join(cmd)} exited {proc.returncode}:\n"
-                                  f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    assert proc.returncode == 0, (
+        f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    )
     return proc
 
 
 # What a copy of the repository leaves out: tools, builds and caches, not course files.
-COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache",
-                                     ".wheelhouse", "node_modules", "dist", ".otter-venv")
+COPY_IGNORE = shutil.ignore_patterns(
+    ".venv", "_build", ".git", "__pycache__", ".pytest_cache", ".wheelhouse", "node_modules", "dist", ".otter-venv"
+)
 
 
 def copy_repo(dest: Path) -> Path:
@@ -43,6 +45,7 @@ def copy_repo(dest: Path) -> Path:
 
 
 # ---------------------------------------------------------------- building the book
+
 
 def jupyter_cache(site: Path) -> Path:
     """Where jupyter-book keeps the notebooks a build executed: beside the site (myst-nb puts it
@@ -64,14 +67,26 @@ def build_book(out: Path) -> Path:
 
 def offline_env(home: Path, **extra) -> dict:
     """A bare environment: no index, no pip configuration, and a dead proxy for anything else."""
-    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "PYTHONNOUSERSITE": "1",
-            "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_RETRIES": "0",
-            "PIP_DISABLE_PIP_VERSION_CHECK": "1", "http_proxy": "http://127.0.0.1:9",
-            "https_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
-            "HTTPS_PROXY": "http://127.0.0.1:9", "no_proxy": "", **extra}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "PYTHONNOUSERSITE": "1",
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_NO_INDEX": "1",
+        "PIP_RETRIES": "0",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "http_proxy": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "no_proxy": "",
+        **extra,
+    }
 
 
 # ---------------------------------------------------------------- instructor-only text, found
+
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -100,7 +115,7 @@ def _windows(text: str, size: int = 16, step: int = 4):
     """Overlapping runs of words: a leak shows as a long run of the answer's own words
     (short shared phrases like "a tax in kind" are facts, not leaks)."""
     words = norm(text).split()
-    return {" ".join(words[i:i + size]) for i in range(0, max(1, len(words) - size + 1), step)}
+    return {" ".join(words[i : i + size]) for i in range(0, max(1, len(words) - size + 1), step)}
 
 
 def instructor_only_texts():
@@ -134,8 +149,11 @@ def hidden_test_lines() -> list[str]:
     lines = []
     for ex in exercises.all_exercises():
         public = {ln.strip() for ln in ex.tests.read_text(encoding="utf-8").splitlines()}
-        own = [ln.strip() for ln in (HIDDEN_TESTS / ex.id / "tests.py").read_text(encoding="utf-8").splitlines()
-               if len(ln.strip()) >= 24 and ln.strip() not in public]
+        own = [
+            ln.strip()
+            for ln in (HIDDEN_TESTS / ex.id / "tests.py").read_text(encoding="utf-8").splitlines()
+            if len(ln.strip()) >= 24 and ln.strip() not in public
+        ]
         assert len(own) >= 10, f"{ex.id}: too few lines of its own to look for"
         lines += own
     return lines

@@ -29,12 +29,18 @@ EXTRA_RULES = ["target-size"]
 # cleanly, and only for the one rule. test_each_exclusion_is_still_needed keeps this list honest,
 # and the accessibility statement (accessibility.md) names each one.
 EXCLUSIONS = [
-    ("label-content-name-mismatch", 'button.search-button__button[aria-label="Search"]',
-     "pydata-sphinx-theme's search button is named \"Search\" and shows \"Search Ctrl+K\": the "
-     "visible label is in the name; the keyboard hint is not part of it."),
-    ("label-content-name-mismatch", "button.theme-switch-button",
-     "pydata-sphinx-theme's colour-mode button shows an icon, no text; Font Awesome gives the "
-     "icon an SVG title (\"Light\", \"Dark\") that axe reads as visible text."),
+    (
+        "label-content-name-mismatch",
+        'button.search-button__button[aria-label="Search"]',
+        'pydata-sphinx-theme\'s search button is named "Search" and shows "Search Ctrl+K": the '
+        "visible label is in the name; the keyboard hint is not part of it.",
+    ),
+    (
+        "label-content-name-mismatch",
+        "button.theme-switch-button",
+        "pydata-sphinx-theme's colour-mode button shows an icon, no text; Font Awesome gives the "
+        'icon an SVG title ("Light", "Dark") that axe reads as visible text.',
+    ),
 ]
 
 RUN_AXE = """async ([context, rules, blocking, exclusions]) => {
@@ -63,6 +69,7 @@ def toc_pages() -> list[str]:
         for e in entries:
             files.append(e["file"])
             walk(e.get("sections", []))
+
     for part in toc["parts"]:
         walk(part["chapters"])
     return [f"{f}.html" for f in files] + ["genindex.html", "search.html"]
@@ -76,8 +83,7 @@ def axe_violations(page, context: str | None = None, exclusions=EXCLUSIONS) -> l
     assert AXE.exists(), f"{AXE} is missing: run `npm ci` (make test does) to install axe-core"
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    return page.evaluate(RUN_AXE, [context, EXTRA_RULES, BLOCKING,
-                                   [[rule, sel] for rule, sel, _ in exclusions]])
+    return page.evaluate(RUN_AXE, [context, EXTRA_RULES, BLOCKING, [[rule, sel] for rule, sel, _ in exclusions]])
 
 
 def describe(problems: list[dict], where: str) -> str:
@@ -105,7 +111,7 @@ def load(page, url: str, mode: str):
     assert page.evaluate("document.documentElement.dataset.theme") == mode
     # The mode is applied, not just recorded: dark mode has a dark page background.
     rgb = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    dark = sum(int(c) for c in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]) < 200
+    dark = sum(int(c) for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]) < 200
     assert dark == (mode == "dark"), f"{mode} mode but the page background is {rgb}"
 
 
@@ -143,7 +149,7 @@ def test_page_has_no_serious_accessibility_violation(browser, served_site, path,
         # Hidden code cells and collapsed sections, opened.
         if page.locator("main details:not([open])").count():
             page.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
-            settle(page)   # the content fades in: axe would measure half-transparent text
+            settle(page)  # the content fades in: axe would measure half-transparent text
             found = axe_violations(page, "main details")
             if found:
                 failures.append(describe(found, f"{path}, {mode} mode, hidden content opened"))
@@ -197,8 +203,11 @@ def test_linked_paragraph_is_readable(browser, served_site):
 
 @pytest.mark.slow
 def test_every_page_of_the_site_is_checked(student_site):
-    built = {p.relative_to(student_site).as_posix() for p in student_site.rglob("*.html")
-             if not p.relative_to(student_site).parts[0].startswith("_")}
+    built = {
+        p.relative_to(student_site).as_posix()
+        for p in student_site.rglob("*.html")
+        if not p.relative_to(student_site).parts[0].startswith("_")
+    }
     assert built == set(PAGES)
 
 
@@ -238,14 +247,16 @@ def test_each_exclusion_is_still_needed(browser, served_site):
         found = axe_violations(page, exclusions=[])
         for rule, selector, _ in EXCLUSIONS:
             targets = [n["target"] for v in found if v["id"] == rule for n in v["nodes"]]
-            hits = page.evaluate("([ts, sel]) => ts.filter(t => document.querySelector(t)?.matches(sel)).length",
-                                 [targets, selector])
+            hits = page.evaluate(
+                "([ts, sel]) => ts.filter(t => document.querySelector(t)?.matches(sel)).length", [targets, selector]
+            )
             assert hits, f"{rule} no longer fires on {selector}: drop the exclusion"
     finally:
         context.close()
 
 
 # --- the statement -------------------------------------------------------------------------------
+
 
 def test_statement_names_the_pinned_axe_version_and_every_exclusion():
     statement = (ROOT / "accessibility.md").read_text(encoding="utf-8")

@@ -75,19 +75,27 @@ def test_a_question_runs_from_its_heading_to_its_answer_cell(tmp_path):
     qs = questions_of(tmp_path, Q1, Q2)
     assert [(q.id, q.bloom, q.skill, q.text) for q in qs] == [
         ("Q1", "Remember", "sourcing", "Who wrote [¶1](#s000-p1)?"),
-        ("Q2", "Apply", "close reading", "Which demand comes first?")]
+        ("Q2", "Apply", "close reading", "Which demand comes first?"),
+    ]
 
 
-@pytest.mark.parametrize("mark1, mark2, message", [
-    ("", Q2, "Q1 has no answer cell between its heading and the next question"),
-    ('{"tags": ["answer"]}', Q2, "cell 2 is marked as an answer cell only in part"),
-    ('{"answer": "Q1"}', Q2, "cell 2 is marked as an answer cell only in part"),
-    (Q1, Q1, "cells 2 and 4 both answer 'Q1'"),
-    (Q2, Q1, "Q1 has no answer cell between its heading and the next question"),
-    (Q1, '{"tags": ["answer"], "answer": "Q3"}', "Q2 has no answer cell"),
-    (Q1, Q2 + "\n\n**Your answer:** x\n\n+++ " + Q2.replace("Q2", "warmup"),
-     "answer cell(s) for warmup, which is neither a question here nor one of warm-up, exit-ticket"),
-], ids=["no-mark", "tag-only", "id-only", "twice", "before-its-question", "wrong-id", "stray-id"])
+@pytest.mark.parametrize(
+    "mark1, mark2, message",
+    [
+        ("", Q2, "Q1 has no answer cell between its heading and the next question"),
+        ('{"tags": ["answer"]}', Q2, "cell 2 is marked as an answer cell only in part"),
+        ('{"answer": "Q1"}', Q2, "cell 2 is marked as an answer cell only in part"),
+        (Q1, Q1, "cells 2 and 4 both answer 'Q1'"),
+        (Q2, Q1, "Q1 has no answer cell between its heading and the next question"),
+        (Q1, '{"tags": ["answer"], "answer": "Q3"}', "Q2 has no answer cell"),
+        (
+            Q1,
+            Q2 + "\n\n**Your answer:** x\n\n+++ " + Q2.replace("Q2", "warmup"),
+            "answer cell(s) for warmup, which is neither a question here nor one of warm-up, exit-ticket",
+        ),
+    ],
+    ids=["no-mark", "tag-only", "id-only", "twice", "before-its-question", "wrong-id", "stray-id"],
+)
 def test_an_answer_cell_out_of_place_or_half_marked_is_an_error(tmp_path, mark1, mark2, message):
     with pytest.raises(ValueError, match="09_test_notebook.md: ") as err:
         questions_of(tmp_path, mark1, mark2)

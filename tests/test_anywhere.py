@@ -27,7 +27,6 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import WHEELHOUSE, offline_env, run
 
 from course import project
 from course.content import exercises, paths
@@ -35,11 +34,14 @@ from course.notebook import setup_cell
 from course.notebook.widget import quiz
 from course.publishing import addresses, notebooks
 
+from helpers import WHEELHOUSE, offline_env, run
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 VERSION = PROJECT["project"]["version"]
 NAMES = [notebooks.notebook_name(p) for p in notebooks.notebook_pages()] + [
-    f"{ex.id}_exercise.ipynb" for ex in exercises.all_exercises()]
+    f"{ex.id}_exercise.ipynb" for ex in exercises.all_exercises()
+]
 
 
 def setup_outputs(nb) -> str:
@@ -49,6 +51,7 @@ def setup_outputs(nb) -> str:
 
 
 # ---------------------------------------------------------------- one source per fact
+
 
 def test_setup_cells_and_binder_files_are_generated_from_their_sources():
     assert notebooks.sync(check=True) == [], "run `course sync`"
@@ -98,16 +101,18 @@ def test_no_notebook_builds_a_path_by_hand():
 
 def test_binder_environment_is_the_pinned_list():
     project = PROJECT["project"]
-    reqs = [ln for ln in (ROOT / "binder" / "requirements.txt").read_text().splitlines()
-            if ln and not ln.startswith("#")]
+    reqs = [
+        ln for ln in (ROOT / "binder" / "requirements.txt").read_text().splitlines() if ln and not ln.startswith("#")
+    ]
     assert reqs == [*project["dependencies"], *project["optional-dependencies"]["jupyter"]]
     assert all(re.fullmatch(r"[\w.-]+==[\w.]+", r) for r in reqs)
     low = re.fullmatch(r">=(\d+\.\d+)", project["requires-python"]).group(1)
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == f"python-{low}"
     post = (ROOT / "binder" / "postBuild").read_text()
     assert "pip install --no-deps -e ." in post and f"course notebooks --to {notebooks.NOTEBOOKS}" in post
-    mode = subprocess.run(["git", "ls-files", "-s", "binder/postBuild"], cwd=ROOT, capture_output=True,
-                          text=True).stdout
+    mode = subprocess.run(
+        ["git", "ls-files", "-s", "binder/postBuild"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
     assert mode.startswith("100755"), "binder/postBuild must be executable in git"
 
 
@@ -132,6 +137,7 @@ def test_wheel_carries_the_content_and_no_solutions(course_wheel):
 
 # ---------------------------------------------------------------- the book's links
 
+
 @pytest.mark.slow
 def test_notebook_pages_launch_and_download_the_clean_notebook(student_site):
     org, repo, branch = project.github()
@@ -140,10 +146,14 @@ def test_notebook_pages_launch_and_download_the_clean_notebook(student_site):
         html = student_site / f"{page}.html"
         doc = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
         hrefs = [a["href"] for a in doc.select(".dropdown-launch-buttons a, .dropdown-download-buttons a")]
-        assert (f"https://colab.research.google.com/github/{org}/{repo}/blob/gh-pages/notebooks/{name}"
-                in hrefs), (page, hrefs)
-        assert (f"https://mybinder.org/v2/gh/{org}/{repo}/{branch}?urlpath=lab/tree/notebooks/{name}"
-                in hrefs), (page, hrefs)
+        assert f"https://colab.research.google.com/github/{org}/{repo}/blob/gh-pages/notebooks/{name}" in hrefs, (
+            page,
+            hrefs,
+        )
+        assert f"https://mybinder.org/v2/gh/{org}/{repo}/{branch}?urlpath=lab/tree/notebooks/{name}" in hrefs, (
+            page,
+            hrefs,
+        )
         download = [h for h in hrefs if h.endswith(".ipynb") and not h.startswith("http")]
         assert len(download) == 1, (page, hrefs)
         published = (html.parent / download[0]).resolve()
@@ -166,7 +176,7 @@ def dead_outside_the_book(nb) -> list[str]:
     for cell in nb.cells:
         for target in LINK.findall(cell.source) if cell.cell_type == "markdown" else []:
             if target.startswith(site):
-                if target[len(site):] not in recorded:
+                if target[len(site) :] not in recorded:
                     dead.append(target)
             elif not target.startswith(("https://", "http://")):
                 dead.append(target)
@@ -179,24 +189,34 @@ def test_links_in_the_published_notebooks_open_the_site(student_site):
     for name in NAMES:
         nb = nbformat.read(student_site / "notebooks" / name, as_version=4)
         assert dead_outside_the_book(nb) == [], (
-            f"{name}: links that only work inside the book. If an anchor is new, record it with "
-            "`make addresses`.")
-        to_site += sum(t.startswith(project.site_url()) for c in nb.cells
-                       if c.cell_type == "markdown" for t in LINK.findall(c.source))
+            f"{name}: links that only work inside the book. If an anchor is new, record it with `make addresses`."
+        )
+        to_site += sum(
+            t.startswith(project.site_url())
+            for c in nb.cells
+            if c.cell_type == "markdown"
+            for t in LINK.findall(c.source)
+        )
     assert to_site > 300  # the ¶ references of the chapter notebooks, and the primer's chapters
 
 
 def test_a_link_that_cannot_be_placed_is_left_and_named(monkeypatch):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        "[¶12](#s000-p12), [chapter 1](01_soviets.md), [glossary](../glossary.md), "
-        "[gone](#s000-p999), [gone too](no_such_page.md), [pandas](https://pandas.pydata.org)")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell(
+                "[¶12](#s000-p12), [chapter 1](01_soviets.md), [glossary](../glossary.md), "
+                "[gone](#s000-p999), [gone too](no_such_page.md), [pandas](https://pandas.pydata.org)"
+            )
+        ]
+    )
     notebooks.absolute_links(nb, "chapters/01_soviets_notebook", addresses.read_recorded())
     site = project.site_url()
     assert site == f"https://{project.github()[0].lower()}.github.io/{project.github()[1]}/"
     assert nb.cells[0].source == (
         f"[¶12]({site}chapters/01_soviets.html#s000-p12), [chapter 1]({site}chapters/01_soviets.html), "
         f"[glossary]({site}glossary.html), [gone](#s000-p999), [gone too](no_such_page.md), "
-        "[pandas](https://pandas.pydata.org)")
+        "[pandas](https://pandas.pydata.org)"
+    )
     assert dead_outside_the_book(nb) == ["#s000-p999", "no_such_page.md"]
     config = {**project.book_config(), "html": {"baseurl": "https://course.example.edu/trotsky"}}
     monkeypatch.setattr(project, "book_config", lambda root=None: config)
@@ -206,8 +226,9 @@ def test_a_link_that_cannot_be_placed_is_left_and_named(monkeypatch):
 @pytest.mark.slow
 def test_exercise_pages_link_colab_and_binder(student_site):
     for ex in exercises.all_exercises():
-        doc = BeautifulSoup((student_site / "chapters" / f"{ex.id}_exercise.html").read_text(
-            encoding="utf-8"), "html.parser")
+        doc = BeautifulSoup(
+            (student_site / "chapters" / f"{ex.id}_exercise.html").read_text(encoding="utf-8"), "html.parser"
+        )
         hrefs = {a["href"] for a in doc.select("article a")}
         name = f"{ex.id}_exercise.ipynb"
         assert notebooks.colab_url(name) in hrefs and notebooks.binder_url(name) in hrefs
@@ -228,6 +249,7 @@ def test_book_pages_load_the_quiz_assets_once(student_site):
 
 
 # ---------------------------------------------------------------- quizzes in Colab
+
 
 @pytest.mark.slow
 def test_quiz_html_view_is_self_contained(browser):
@@ -261,6 +283,7 @@ def test_in_colab_the_quiz_offers_only_its_html_view(monkeypatch):
 
 # ---------------------------------------------------------------- a fresh environment, offline
 
+
 class Fresh:
     """A virtualenv with the notebook requirements only, and a Jupyter kernel that runs in it."""
 
@@ -272,13 +295,31 @@ class Fresh:
         self.wheel = Path(shutil.copy(wheel, root / "wheel"))
         (root / "home").mkdir()
         run([sys.executable, "-m", "venv", self.venv])
-        run([self.python, "-m", "pip", "install", "--quiet", "--no-index", "--find-links", WHEELHOUSE,
-             *notebooks.notebook_requirements()], env=self.env())
+        run(
+            [
+                self.python,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-index",
+                "--find-links",
+                WHEELHOUSE,
+                *notebooks.notebook_requirements(),
+            ],
+            env=self.env(),
+        )
         spec = root / "kernels" / "fresh"
         spec.mkdir(parents=True)
-        (spec / "kernel.json").write_text(json.dumps({
-            "argv": [str(self.python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "fresh", "language": "python"}))
+        (spec / "kernel.json").write_text(
+            json.dumps(
+                {
+                    "argv": [str(self.python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    "display_name": "fresh",
+                    "language": "python",
+                }
+            )
+        )
 
     def env(self, **extra) -> dict:
         env = offline_env(self.root / "home", MPLCONFIGDIR=str(self.root / "mpl"), **extra)
@@ -286,8 +327,12 @@ class Fresh:
         return env
 
     def has_course(self) -> bool:
-        return subprocess.run([self.python, "-c", "import course"], env=self.env(), cwd=self.root,
-                              capture_output=True).returncode == 0
+        return (
+            subprocess.run(
+                [self.python, "-c", "import course"], env=self.env(), cwd=self.root, capture_output=True
+            ).returncode
+            == 0
+        )
 
     def uninstall(self, *names: str):
         run([self.python, "-m", "pip", "uninstall", "--yes", "--quiet", *names], env=self.env())
@@ -297,8 +342,13 @@ class Fresh:
         A failing cell raises NotebookFailed, which holds the notebook as run. nbclient runs in a
         child process: its kernel and sockets end with it."""
         out = cwd.parent / f".{path.stem}-ran.ipynb"
-        proc = subprocess.run([sys.executable, "-c", RUNNER, path, out, cwd, self.root / "kernels"],
-                              input=json.dumps(self.env(**env)), capture_output=True, text=True, timeout=900)
+        proc = subprocess.run(
+            [sys.executable, "-c", RUNNER, path, out, cwd, self.root / "kernels"],
+            input=json.dumps(self.env(**env)),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert proc.returncode in (0, 3), f"nbclient failed:\n{proc.stderr[-3000:]}"
         nb = nbformat.read(out, as_version=4)
         out.unlink()
@@ -310,8 +360,13 @@ class Fresh:
 class NotebookFailed(Exception):
     def __init__(self, nb):
         self.nb = nb
-        errors = [f"{o.ename}: {o.evalue}" for c in nb.cells if c.cell_type == "code"
-                  for o in c.outputs if o.output_type == "error"]
+        errors = [
+            f"{o.ename}: {o.evalue}"
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.outputs
+            if o.output_type == "error"
+        ]
         super().__init__("; ".join(errors))
 
 
@@ -397,8 +452,9 @@ print(json.dumps({
 
 
 def _one_cell_notebook(path: Path, *sources: str) -> Path:
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
+    nb = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
     nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
     nbformat.write(nb, path)
     return path
@@ -451,10 +507,12 @@ def test_a_missing_course_wheel_is_named(fresh, tmp_path):
 def _wheel(folder: Path, name: str, version: str, files: dict[str, str], requires: str = "") -> Path:
     """A minimal pure-Python wheel, written by hand."""
     info = f"{name}-{version}.dist-info"
-    files = {**files,
-             f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-                                 + (f"Requires-Dist: {requires}\n" if requires else ""),
-             f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+    files = {
+        **files,
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+        + (f"Requires-Dist: {requires}\n" if requires else ""),
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
     record = []
     for path, text in files.items():
         digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
@@ -474,8 +532,13 @@ def test_an_install_that_replaces_a_loaded_package_asks_for_a_restart(fresh, tmp
     (tmp_path / "old").mkdir(), (tmp_path / "new").mkdir()
     old = _wheel(tmp_path / "old", "tinydep", "1.0", {"tinydep/__init__.py": "V = 1\n"})
     _wheel(tmp_path / "new", "tinydep", "2.0", {"tinydep/__init__.py": "V = 2\n"})
-    fake = _wheel(tmp_path / "new", "course", VERSION, {"course/__init__.py": f"__version__ = '{VERSION}'\n"},
-                  requires="tinydep==2.0")
+    fake = _wheel(
+        tmp_path / "new",
+        "course",
+        VERSION,
+        {"course/__init__.py": f"__version__ = '{VERSION}'\n"},
+        requires="tinydep==2.0",
+    )
     fresh.uninstall("course")
     run([fresh.python, "-m", "pip", "install", "--quiet", "--no-index", old], env=fresh.env())
     try:

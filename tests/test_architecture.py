@@ -59,8 +59,11 @@ MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "_content" not in p.parts)
 
 def wrong_way(module: Path, part: str) -> str | None:
     wrong = {p: line for p, line in imported_parts(module).items() if p not in ALLOWED[part] | {part}}
-    return (f"{module.name} ({part}) imports " + ", ".join(f"course.{p} (line {n})" for p, n in wrong.items())
-            if wrong else None)
+    return (
+        f"{module.name} ({part}) imports " + ", ".join(f"course.{p} (line {n})" for p, n in wrong.items())
+        if wrong
+        else None
+    )
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[str(p.relative_to(PACKAGE)) for p in MODULES])
@@ -75,8 +78,13 @@ def test_content_imports_no_sphinx():
     for module in (PACKAGE / "content").rglob("*.py"):
         tree = ast.parse(module.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             assert not [n for n in names if n.split(".")[0] in {"sphinx", "docutils", "myst_nb"}], module
 
 

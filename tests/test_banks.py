@@ -43,17 +43,22 @@ def _broken(mutate):
     return banks.validate(bank, "quizzes/test.yml")
 
 
-@pytest.mark.parametrize("mutate, expected", [
-    (lambda b: b["items"][1]["options"][0].update(correct=True), "exactly one option must be correct"),
-    (lambda b: b["items"][2]["options"][3].update(feedback="No reason given at all."), "must cite a paragraph"),
-    (lambda b: b["items"][0].update(refs=["000:99"]), "seed 000 has no ¶99"),
-    (lambda b: b["items"][0]["options"][1].update(feedback="See ¶40 for this point."), "no ¶40"),
-    (lambda b: b["items"][3].update(id=b["items"][0]["id"]), "duplicate id"),
-    (lambda b: b["items"][0]["options"].pop(), "is too short"),
-    (lambda b: b["items"][0]["options"][2].update(text="All of the above"), "all/none of the above"),
-    (lambda b: b["items"][0].pop("feedback", None) or b["items"][0]["options"][0].pop("feedback"),
-     "'feedback' is a required property"),
-])
+@pytest.mark.parametrize(
+    "mutate, expected",
+    [
+        (lambda b: b["items"][1]["options"][0].update(correct=True), "exactly one option must be correct"),
+        (lambda b: b["items"][2]["options"][3].update(feedback="No reason given at all."), "must cite a paragraph"),
+        (lambda b: b["items"][0].update(refs=["000:99"]), "seed 000 has no ¶99"),
+        (lambda b: b["items"][0]["options"][1].update(feedback="See ¶40 for this point."), "no ¶40"),
+        (lambda b: b["items"][3].update(id=b["items"][0]["id"]), "duplicate id"),
+        (lambda b: b["items"][0]["options"].pop(), "is too short"),
+        (lambda b: b["items"][0]["options"][2].update(text="All of the above"), "all/none of the above"),
+        (
+            lambda b: b["items"][0].pop("feedback", None) or b["items"][0]["options"][0].pop("feedback"),
+            "'feedback' is a required property",
+        ),
+    ],
+)
 def test_invalid_bank_is_reported_with_file_and_item(mutate, expected):
     problems = _broken(mutate)
     assert any(expected in p for p in problems), problems
@@ -62,7 +67,6 @@ def test_invalid_bank_is_reported_with_file_and_item(mutate, expected):
 
 
 def test_course_validate_command():
-    proc = subprocess.run([str(Path(sys.executable).parent / "course"), "validate"],
-                          capture_output=True, text=True)
+    proc = subprocess.run([str(Path(sys.executable).parent / "course"), "validate"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "01_soviets" in proc.stdout

@@ -34,16 +34,14 @@ def run_cells(nb) -> dict:
 
 
 def test_help_runs_and_names_the_options():
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     for option in ("--runs", "--class-size", "--workers", "otter"):
         assert option in proc.stdout
 
 
 def test_bad_option_is_one_line_not_a_traceback():
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--runs", "0"], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--runs", "0"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "--runs and --class-size must be at least 1" in proc.stderr
 

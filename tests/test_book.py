@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import instructor_only_texts, leaks, norm, soup
 
 from course.authoring.scaffold import TEMPLATE_SECTIONS
 from course.content import banks, chapters, seeds
+
+from helpers import instructor_only_texts, leaks, norm, soup
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow  # every test here reads the built site

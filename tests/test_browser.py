@@ -9,7 +9,8 @@ from course.content.seeds import chapters
 pytestmark = pytest.mark.slow  # Chromium on the built site
 
 PAGES = ["index.html", "how-to-use.html", "glossary.html", "sources.html"] + [
-    f"chapters/{slug}{suffix}.html" for slug, _ in chapters() for suffix in ("", "_notebook", "_exercise")]
+    f"chapters/{slug}{suffix}.html" for slug, _ in chapters() for suffix in ("", "_notebook", "_exercise")
+]
 
 
 def _clean(page):
@@ -65,25 +66,25 @@ def test_quiz_works_by_keyboard_alone_and_arrows_do_not_grade(page):
     key, _, _ = key_and_distractor("s000-q02")
     last = len(banks.item("s000-q02")["options"]) - 1
     quiz.locator("input[value='0']").focus()
-    page.keyboard.press("Space")            # select the first option
-    for _ in range(last):                    # arrow through to the last: moving must not grade
+    page.keyboard.press("Space")  # select the first option
+    for _ in range(last):  # arrow through to the last: moving must not grade
         page.keyboard.press("ArrowDown")
         assert feedback.inner_text() == ""
     assert quiz.locator(f"input[value='{last}']").is_checked()
-    for _ in range(last - key):              # and back up to the key
+    for _ in range(last - key):  # and back up to the key
         page.keyboard.press("ArrowUp")
         assert feedback.inner_text() == ""
     assert quiz.locator(f"input[value='{key}']").is_checked()
-    page.keyboard.press("Tab")               # to the Check button
+    page.keyboard.press("Tab")  # to the Check button
     assert page.evaluate("document.activeElement.className") == "course-quiz-check"
     page.keyboard.press("Enter")
     assert feedback.inner_text().startswith("Correct.")
     assert feedback.get_attribute("aria-live") == "polite"
     page.keyboard.press("Shift+Tab")
-    page.keyboard.press("ArrowUp")           # another option: a distractor (the wrap-around too)
+    page.keyboard.press("ArrowUp")  # another option: a distractor (the wrap-around too)
     assert not quiz.locator(f"input[value='{key}']").is_checked()
     page.keyboard.press("Tab")
-    page.keyboard.press("Space")             # buttons answer Space too
+    page.keyboard.press("Space")  # buttons answer Space too
     assert feedback.inner_text().startswith("Not quite.")
     _clean(page)
 

@@ -88,7 +88,7 @@ def test_quiz_bank_rules_per_chapter(slug, seed):
     quiz = [i for i in items if i["id"].startswith(f"s{seed}-q")]
     assert len(quiz) >= 8
     assert any(i["id"].startswith(f"s{seed}-x") for i in items), "an exit-ticket item"
-    if seed != "000":   # spaced retrieval from earlier chapters
+    if seed != "000":  # spaced retrieval from earlier chapters
         warm = [i for i in items if "-w" in i["id"]]
         assert len(warm) >= 3 and all(i["seed"] < seed for i in warm)
     positions = {next(n for n, o in enumerate(i["options"]) if o["correct"]) for i in quiz}

@@ -24,9 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import cli
-
 from course.content import banks
-
 from course.publishing import lms
 
 BANKS = {c: b for c, b in banks.all_banks().items() if not b.get("draft")}  # what is exported
@@ -39,10 +37,17 @@ def norm(text: str) -> str:
 
 def expected(bank: dict) -> list[dict]:
     """What every export must give back: ids, stems, options, keys and feedback."""
-    return [{"id": it["id"], "question": norm(it["question"]),
-             "options": [{"text": norm(o["text"]), "correct": o["correct"],
-                          "feedback": norm(o["feedback"])} for o in it["options"]]}
-            for it in bank["items"]]
+    return [
+        {
+            "id": it["id"],
+            "question": norm(it["question"]),
+            "options": [
+                {"text": norm(o["text"]), "correct": o["correct"], "feedback": norm(o["feedback"])}
+                for o in it["options"]
+            ],
+        }
+        for it in bank["items"]
+    ]
 
 
 # Texts that GIFT, Markdown (text2qti), HTML or XML would otherwise take as syntax.
@@ -58,11 +63,25 @@ NASTY = [
 def nasty_bank() -> dict:
     items = []
     for n, text in enumerate(NASTY):
-        options = [{"text": f"{NASTY[(n + k) % len(NASTY)]} (option {k})", "correct": k == n % 4,
-                    "feedback": f"Feedback {k}: {NASTY[(n + k + 1) % len(NASTY)]} (¶1)"}
-                   for k in range(4)]
-        items.append({"id": f"s999-q{n:02d}", "seed": "999", "bloom": "Apply", "skill": "sourcing",
-                      "refs": ["999:1"], "question": f"{text} ?", "options": options})
+        options = [
+            {
+                "text": f"{NASTY[(n + k) % len(NASTY)]} (option {k})",
+                "correct": k == n % 4,
+                "feedback": f"Feedback {k}: {NASTY[(n + k + 1) % len(NASTY)]} (¶1)",
+            }
+            for k in range(4)
+        ]
+        items.append(
+            {
+                "id": f"s999-q{n:02d}",
+                "seed": "999",
+                "bloom": "Apply",
+                "skill": "sourcing",
+                "refs": ["999:1"],
+                "question": f"{text} ?",
+                "options": options,
+            }
+        )
     return {"chapter": "99_nasty", "items": items}
 
 
@@ -70,6 +89,7 @@ CASES = [pytest.param(b, id=c) for c, b in BANKS.items()] + [pytest.param(nasty_
 
 
 # -- GIFT: an independent reader ------------------------------------------------------------
+
 
 def _gift_chars(text: str) -> list[tuple[str, bool]]:
     """(character, is-syntax) pairs: a backslash makes ~ = # { } : \\ literal, and \\n a newline."""
@@ -113,31 +133,44 @@ def parse_gift(text: str) -> list[dict]:
         chars = _gift_chars(body)
         assert chars[:2] == [(":", True), (":", True)], f"no ::title:: in {body[:80]!r}"
         end = next(i for i in range(2, len(chars)) if chars[i] == (":", True) == chars[i + 1])
-        name, rest = "".join(c for c, _ in chars[2:end]), chars[end + 2:]
+        name, rest = "".join(c for c, _ in chars[2:end]), chars[end + 2 :]
         open_ = rest.index(("{", True))
         close = rest.index(("}", True))
-        assert not "".join(c for c, _ in rest[close + 1:]).strip(), "text after the answers"
+        assert not "".join(c for c, _ in rest[close + 1 :]).strip(), "text after the answers"
         stem = rest[:open_]
         fmt = "moodle"
         if "".join(c for c, _ in stem).startswith("[html]"):
             fmt, stem = "html", stem[6:]
         options = []
-        for mark, part in list(_split(rest[open_ + 1:close], "=~"))[1:]:
+        for mark, part in list(_split(rest[open_ + 1 : close], "=~"))[1:]:
             pieces = list(_split(part, "#"))
             assert len(pieces) in (1, 2), f"more than one # in an answer of {name}"
-            options.append({"text": _text(pieces[0][1], fmt), "correct": mark == "=",
-                            "feedback": _text(pieces[1][1], fmt) if len(pieces) == 2 else ""})
+            options.append(
+                {
+                    "text": _text(pieces[0][1], fmt),
+                    "correct": mark == "=",
+                    "feedback": _text(pieces[1][1], fmt) if len(pieces) == 2 else "",
+                }
+            )
         questions.append({"id": name, "question": _text(stem, fmt), "options": options})
     return questions
 
 
 def test_gift_reader_reads_a_hand_written_question():
     # The reader itself, on GIFT written by hand as Moodle's documentation describes it.
-    text = ("// a comment\n::q1::[html]What is 2\\=1+1 \\{really\\}? {\n"
-            "\t~three #No\\: 2\\#\n\t=two #Yes &amp; well\n}\n")
-    assert parse_gift(text) == [{"id": "q1", "question": "What is 2=1+1 {really}?", "options": [
-        {"text": "three", "correct": False, "feedback": "No: 2#"},
-        {"text": "two", "correct": True, "feedback": "Yes & well"}]}]
+    text = (
+        "// a comment\n::q1::[html]What is 2\\=1+1 \\{really\\}? {\n\t~three #No\\: 2\\#\n\t=two #Yes &amp; well\n}\n"
+    )
+    assert parse_gift(text) == [
+        {
+            "id": "q1",
+            "question": "What is 2=1+1 {really}?",
+            "options": [
+                {"text": "three", "correct": False, "feedback": "No: 2#"},
+                {"text": "two", "correct": True, "feedback": "Yes & well"},
+            ],
+        }
+    ]
 
 
 @pytest.mark.parametrize("bank", CASES)
@@ -165,6 +198,7 @@ def test_gift_carries_moodle_id_tags_and_category():
 
 # -- Moodle XML ---------------------------------------------------------------------------
 
+
 def read_moodle(text: str) -> list[dict]:
     root = ET.fromstring(text.encode("utf-8"))
     assert root.tag == "quiz"
@@ -183,9 +217,13 @@ def read_moodle(text: str) -> list[dict]:
             assert a.get("fraction") in ("100", "0")
             for field in (a.findtext("text"), a.findtext("feedback/text")):
                 assert "<" not in field, f"{item_id}: unescaped HTML in {field!r}"
-            options.append({"text": html.unescape(a.findtext("text")),
-                            "correct": a.get("fraction") == "100",
-                            "feedback": html.unescape(a.findtext("feedback/text"))})
+            options.append(
+                {
+                    "text": html.unescape(a.findtext("text")),
+                    "correct": a.get("fraction") == "100",
+                    "feedback": html.unescape(a.findtext("feedback/text")),
+                }
+            )
         stem = q.findtext("questiontext/text")
         assert "<" not in stem
         out.append({"id": item_id, "question": html.unescape(stem), "options": options})
@@ -198,8 +236,7 @@ def test_moodle_xml_matches_the_bank(bank):
     assert read_moodle(text) == expected(bank)
     root = ET.fromstring(text.encode("utf-8"))
     assert root.findtext("question[@type='category']/category/text") == lms.category(bank)
-    tags = [[t.text for t in q.findall("tags/tag/text")]
-            for q in root.findall("question[@type='multichoice']")]
+    tags = [[t.text for t in q.findall("tags/tag/text")] for q in root.findall("question[@type='multichoice']")]
     assert tags == [[it["bloom"], it["skill"]] for it in bank["items"]]
 
 
@@ -211,6 +248,7 @@ def test_moodle_check_sees_raw_html():
 
 
 # -- QTI for Canvas ------------------------------------------------------------------------
+
 
 def _html_text(fragment: str, where: str) -> str:
     soup = BeautifulSoup(fragment, "html.parser")
@@ -232,15 +270,22 @@ def read_qti(data: bytes) -> list[dict]:
         assert kind.text == "multiple_choice_question"
         stem = item.find("q:presentation/q:material/q:mattext", QTI_NS).text
         labels = item.findall(".//q:response_label", QTI_NS)
-        (key,) = [c.find("q:conditionvar/q:varequal", QTI_NS).text
-                  for c in item.iterfind(".//q:respcondition", QTI_NS)
-                  if c.findtext("q:setvar", namespaces=QTI_NS) == "100"]
-        feedback = {fb.get("ident"): fb.find(".//q:mattext", QTI_NS).text
-                    for fb in item.iterfind("q:itemfeedback", QTI_NS)}
-        options = [{"text": _html_text(lab.find(".//q:mattext", QTI_NS).text, item_id),
-                    "correct": lab.get("ident") == key,
-                    "feedback": _html_text(feedback[lab.get("ident") + "_fb"], item_id)}
-                   for lab in labels]
+        (key,) = [
+            c.find("q:conditionvar/q:varequal", QTI_NS).text
+            for c in item.iterfind(".//q:respcondition", QTI_NS)
+            if c.findtext("q:setvar", namespaces=QTI_NS) == "100"
+        ]
+        feedback = {
+            fb.get("ident"): fb.find(".//q:mattext", QTI_NS).text for fb in item.iterfind("q:itemfeedback", QTI_NS)
+        }
+        options = [
+            {
+                "text": _html_text(lab.find(".//q:mattext", QTI_NS).text, item_id),
+                "correct": lab.get("ident") == key,
+                "feedback": _html_text(feedback[lab.get("ident") + "_fb"], item_id),
+            }
+            for lab in labels
+        ]
         out.append({"id": item_id, "question": _html_text(stem, item_id), "options": options})
     return out
 
@@ -285,6 +330,7 @@ def test_qti_quiz_is_titled_after_the_chapter():
 
 # -- The command ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", ["gift", "moodle", "qti"])
 def test_command_writes_one_file_per_chapter(fmt, tmp_path, capsys):
     out = tmp_path / "lms"
@@ -292,9 +338,11 @@ def test_command_writes_one_file_per_chapter(fmt, tmp_path, capsys):
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(f"{c}{lms.SUFFIX[fmt]}" for c in BANKS)
     assert capsys.readouterr().out.split() == [str(out / n) for n in names]
-    reader = {"gift": lambda p: parse_gift(p.read_text(encoding="utf-8")),
-              "moodle": lambda p: read_moodle(p.read_text(encoding="utf-8")),
-              "qti": lambda p: read_qti(p.read_bytes())}[fmt]
+    reader = {
+        "gift": lambda p: parse_gift(p.read_text(encoding="utf-8")),
+        "moodle": lambda p: read_moodle(p.read_text(encoding="utf-8")),
+        "qti": lambda p: read_qti(p.read_bytes()),
+    }[fmt]
     for chapter, bank in BANKS.items():
         assert reader(out / f"{chapter}{lms.SUFFIX[fmt]}") == expected(bank)
 
@@ -354,12 +402,17 @@ def test_invalid_bank_stops_the_export(monkeypatch, tmp_path, capsys):
 
 def test_course_command_end_to_end(tmp_path):
     course = Path(sys.executable).parent / "course"
-    proc = subprocess.run([str(course), "export-quiz", "--format", "gift", "--chapter", "05_twiss",
-                           str(tmp_path)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(course), "export-quiz", "--format", "gift", "--chapter", "05_twiss", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
-    assert parse_gift((tmp_path / "05_twiss.gift").read_text(encoding="utf-8")) == expected(
-        BANKS["05_twiss"])
-    proc = subprocess.run([str(course), "export-quiz", "--format", "gift", "--chapter", "nope",
-                           str(tmp_path)], capture_output=True, text=True)
+    assert parse_gift((tmp_path / "05_twiss.gift").read_text(encoding="utf-8")) == expected(BANKS["05_twiss"])
+    proc = subprocess.run(
+        [str(course), "export-quiz", "--format", "gift", "--chapter", "nope", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "There is no chapter 'nope'" in proc.stderr
     assert "Traceback" not in proc.stderr

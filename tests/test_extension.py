@@ -13,11 +13,12 @@ from __future__ import annotations
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import squeeze
 from sphinx.errors import SphinxError
 
 from course.content import banks, seeds
 from course.publishing import edition
+
+from helpers import squeeze
 
 STRICT = {"warningiserror": True, "confoverrides": {"nitpicky": True}}
 
@@ -33,6 +34,7 @@ def edit(path, old: str, new: str) -> None:
 
 
 # ---------------------------------------------------------------- readings
+
 
 @pytest.mark.sphinx("html", testroot="reading", **STRICT)
 def test_a_whole_reading_renders_every_paragraph_once_with_its_emendations(app):
@@ -52,21 +54,22 @@ def test_a_whole_reading_renders_every_paragraph_once_with_its_emendations(app):
 
 
 def test_a_chapter_that_skips_paragraphs_fails_the_build(tiny_book):
-    app = tiny_book("reading", lambda src: edit(src / "index.md", ":paragraphs: 1-19", ":paragraphs: 1-18"),
-                    **STRICT)
+    app = tiny_book("reading", lambda src: edit(src / "index.md", ":paragraphs: 1-19", ":paragraphs: 1-18"), **STRICT)
     with pytest.raises(SphinxError, match="reading of seed 000 jumps to ¶20; ¶19 should come next"):
         app.build()
 
 
 def test_a_chapter_that_stops_early_fails_the_build(tiny_book):
     count = seeds.paragraph_count("000")
-    app = tiny_book("reading", lambda src: edit(src / "index.md", f":paragraphs: 20-{count}", ":paragraphs: 20-27"),
-                    **STRICT)
+    app = tiny_book(
+        "reading", lambda src: edit(src / "index.md", f":paragraphs: 20-{count}", ":paragraphs: 20-27"), **STRICT
+    )
     with pytest.raises(SphinxError, match=f"reading of seed 000 stops at ¶27 of {count}"):
         app.build()
 
 
 # ---------------------------------------------------------------- quiz banks
+
 
 def test_invalid_bank_fails_the_book_build(tiny_book, repo_copy, monkeypatch):
     """The extension validates every bank before reading a page: a bank with two keys stops the
@@ -77,17 +80,20 @@ def test_invalid_bank_fails_the_book_build(tiny_book, repo_copy, monkeypatch):
     next(o for o in item["options"] if not o["correct"])["correct"] = True
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("COURSE_ROOT", str(repo_copy))
-    with pytest.raises(SphinxError, match=f"quizzes/01_soviets.yml, item {item['id']}: "
-                                          "exactly one option must be correct"):
+    with pytest.raises(
+        SphinxError, match=f"quizzes/01_soviets.yml, item {item['id']}: exactly one option must be correct"
+    ):
         tiny_book("reading", **STRICT).build()
 
 
 # ---------------------------------------------------------------- redirects and the edition
 
+
 def redirects(text: str):
     def write(src):
         (src / "links").mkdir()
         (src / "links" / "redirects.yml").write_text(text, encoding="utf-8")
+
     return write
 
 
@@ -103,10 +109,13 @@ def test_the_build_writes_forwarding_pages_aliases_and_the_edition(tiny_book, ma
     assert html(app, "a").count('id="old-name"') == 1
 
 
-@pytest.mark.parametrize("text, message", [
-    ("old.html: nowhere.html\n", "nowhere.html is not in the built site"),
-    ("old.html: [a.html]\n", "is not of the form"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("old.html: nowhere.html\n", "nowhere.html is not in the built site"),
+        ("old.html: [a.html]\n", "is not of the form"),
+    ],
+)
 def test_a_redirect_that_cannot_work_fails_the_build(tiny_book, text, message):
     with pytest.raises(SphinxError, match=message):
         tiny_book("redirects", redirects(text), **STRICT).build()
@@ -114,10 +123,13 @@ def test_a_redirect_that_cannot_work_fails_the_build(tiny_book, text, message):
 
 # ---------------------------------------------------------------- instructor-only directives
 
+
 def with_readings(src):
     """reading.md: every chapter's seed, as the chapters render them (the key links to them)."""
-    (src / "reading.md").write_text("# The readings\n\n" + "".join(
-        f"```{{reading}} {seed}\n```\n\n" for _, seed in seeds.chapters()), encoding="utf-8")
+    (src / "reading.md").write_text(
+        "# The readings\n\n" + "".join(f"```{{reading}} {seed}\n```\n\n" for _, seed in seeds.chapters()),
+        encoding="utf-8",
+    )
 
 
 def test_an_answer_key_is_an_error_in_the_student_edition(tiny_book):
@@ -129,8 +141,12 @@ def test_an_answer_key_is_an_error_in_the_student_edition(tiny_book):
 
 def test_the_instructor_edition_shows_every_items_key_linked_to_the_reading(tiny_book):
     """Positive control for the one above: the same page in the instructor edition."""
-    app = tiny_book("instructor", with_readings, warningiserror=True,
-                    confoverrides={"nitpicky": True, "course_edition": "instructor"})
+    app = tiny_book(
+        "instructor",
+        with_readings,
+        warningiserror=True,
+        confoverrides={"nitpicky": True, "course_edition": "instructor"},
+    )
     app.build()
     page = BeautifulSoup(html(app, "index"), "html.parser")
     keys = [squeeze(li.get_text()) for li in page.select("li") if li.find("strong", string="key")]

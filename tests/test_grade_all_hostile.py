@@ -24,8 +24,8 @@ import pytest
 
 import course
 from course.content import exercises, paths
-from course.grading import batch
 from course.files import write_atomic
+from course.grading import batch
 
 COURSE = str(Path(sys.executable).parent / "course")
 EX = exercises.get("01_soviets")
@@ -56,9 +56,14 @@ def _cap_memory():  # a grader that read /dev/zero would stop here, not eat the 
 
 
 def grade_all(subs: Path, out: Path, *args: str, env=None) -> subprocess.CompletedProcess:
-    proc = subprocess.run([COURSE, "grade-all", str(subs), "--out", str(out), "--workers", "2",
-                           "--total-timeout", "60", *args], capture_output=True, text=True,
-                          timeout=90, preexec_fn=_cap_memory, env=env)
+    proc = subprocess.run(
+        [COURSE, "grade-all", str(subs), "--out", str(out), "--workers", "2", "--total-timeout", "60", *args],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        preexec_fn=_cap_memory,
+        env=env,
+    )
     assert proc.returncode == 0 and "Traceback" not in proc.stdout + proc.stderr, proc.stderr
     return proc
 
@@ -79,8 +84,7 @@ def assert_class_graded(out: Path) -> None:
     assert ana["status"] == ben["status"] == "graded"
     assert ana["total"] == ana["max"] != "0" and int(ben["total"]) < int(ben["max"])
     reports = out / "reports"
-    assert all(p.is_file() and p.name.isascii() and not p.name.startswith(".")
-               for p in reports.iterdir())
+    assert all(p.is_file() and p.name.isascii() and not p.name.startswith(".") for p in reports.iterdir())
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
     assert len(list(reports.glob("*.json"))) == len(rows(out))
 
@@ -133,8 +137,7 @@ def test_pipes_sockets_devices_and_folders_named_ipynb_are_never_opened(notebook
     fifo = subs / "fay" / NB
     os.mkfifo(fifo)
     opened = threading.Event()  # a writer's open() returns only once someone opens it to read
-    writer = threading.Thread(target=lambda: (os.close(os.open(fifo, os.O_WRONLY)), opened.set()),
-                              daemon=True)
+    writer = threading.Thread(target=lambda: (os.close(os.open(fifo, os.O_WRONLY)), opened.set()), daemon=True)
     writer.start()
     expected = {f"fay/{NB}": "named pipe", "gus/dir.ipynb": "a folder"}
     (subs / "gus" / "dir.ipynb").mkdir(parents=True)
@@ -210,8 +213,7 @@ def test_notebooks_of_the_same_name_in_two_folders_get_two_reports(notebooks, tm
     book = rows(out)
     a, b = row(out, f"kim/a/{NB}"), row(out, f"kim/b/{NB}")
     assert a["total"] == a["max"] != "0" and int(b["total"]) < int(b["max"])
-    reports = {json.loads(p.read_text(encoding="utf-8"))["notebook"]: p
-               for p in (out / "reports").glob("kim_*.json")}
+    reports = {json.loads(p.read_text(encoding="utf-8"))["notebook"]: p for p in (out / "reports").glob("kim_*.json")}
     assert set(reports) == {f"kim/a/{NB}", f"kim/b/{NB}"}
     assert_class_graded(out)
     (out / "reports" / f".kim_a_{NB}.json.x1y2z3.tmp").write_text("{", encoding="utf-8")
@@ -226,8 +228,11 @@ def test_resume_regrades_when_the_hidden_tests_change(notebooks, tmp_path):
     hidden = tmp_path / "hidden-tests"
     (hidden / EX.id).mkdir(parents=True)
     tests = hidden / EX.id / "tests.py"
-    tests.write_text('ANSWERS = {"n_bureau": "int"}\n\n\ndef test_n_bureau_again(answers):\n'
-                     '    assert answers["n_bureau"] == 14, "Not yet."\n', encoding="utf-8")
+    tests.write_text(
+        'ANSWERS = {"n_bureau": "int"}\n\n\ndef test_n_bureau_again(answers):\n'
+        '    assert answers["n_bureau"] == 14, "Not yet."\n',
+        encoding="utf-8",
+    )
     grade_all(subs, out)
     assert "hidden: n_bureau_again" not in rows(out)[0]
     with_hidden = grade_all(subs, out, "--hidden-tests", str(hidden))

@@ -18,8 +18,7 @@ EX = exercises.get("01_soviets")
 
 
 def grade(nb_path: Path, *args, timeout=120):
-    proc = subprocess.run([COURSE, "grade", str(nb_path), *args], capture_output=True, text=True,
-                          timeout=timeout)
+    proc = subprocess.run([COURSE, "grade", str(nb_path), *args], capture_output=True, text=True, timeout=timeout)
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     report = json.loads(nb_path.with_suffix(".report.json").read_text(encoding="utf-8"))
     assert nb_path.with_suffix(".report.md").exists()
@@ -62,7 +61,8 @@ def test_release_writes_student_notebook_and_public_tests(released):
 def test_strip_solutions_keeps_indentation_and_names():
     src = "x = 1\nif True:\n    # BEGIN SOLUTION\n    a = 2\n    b: int = 3\n    print(a)\n    # END SOLUTION\n"
     assert exercises.strip_solutions(src) == (
-        "x = 1\nif True:\n    a = ...  # YOUR CODE HERE\n    b = ...  # YOUR CODE HERE")
+        "x = 1\nif True:\n    a = ...  # YOUR CODE HERE\n    b = ...  # YOUR CODE HERE"
+    )
     with pytest.raises(ValueError):
         exercises.strip_solutions("# BEGIN SOLUTION\nx = 1\n")
 
@@ -87,6 +87,7 @@ def test_wrong_answer_fails_the_named_test_with_its_hint(released, tmp_path):
     def answer(nb):
         for cell in nb.cells:
             cell.source = cell.source.replace("n_bureau = ...  # YOUR CODE HERE", "n_bureau = 8")
+
     proc, report = grade(student_copy(released, tmp_path, answer))
     assert proc.returncode == 1
     t = {t["question"]: t for t in report["tests"]}["n_bureau"]
@@ -99,6 +100,7 @@ def test_wrong_type_is_reported_not_crashed(released, tmp_path):
     def answer(nb):
         for cell in nb.cells:
             cell.source = cell.source.replace("chronology = ...  # YOUR CODE HERE", "chronology = print")
+
     _, report = grade(student_copy(released, tmp_path, answer))
     t = {t["question"]: t for t in report["tests"]}["chronology"]
     assert "should be a DataFrame" in t["message"] or "cannot be checked" in t["message"]
@@ -122,15 +124,18 @@ def test_notebook_features_work_as_in_jupyter(tmp_path):
     works (magics, display, shell commands, top-level await, get_ipython, Out and _)."""
     nb = EX.notebook()
     nb.metadata["course"] = {"exercise": "01_soviets"}
-    nb.cells[3:3] = [nbformat.v4.new_code_cell(c) for c in [
-        "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()",
-        "%%time\nimport pandas as pd\ndisplay(pd.DataFrame({'a': [1]}))",
-        "!echo shell",
-        "import asyncio\nawait asyncio.sleep(0)",
-        "6 * 7",
-        "assert _ == 42 and Out[max(Out)] == 42 and get_ipython().user_ns is globals()",
-        "%timeit -n1 -r1 sum(range(10))",
-    ]]
+    nb.cells[3:3] = [
+        nbformat.v4.new_code_cell(c)
+        for c in [
+            "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()",
+            "%%time\nimport pandas as pd\ndisplay(pd.DataFrame({'a': [1]}))",
+            "!echo shell",
+            "import asyncio\nawait asyncio.sleep(0)",
+            "6 * 7",
+            "assert _ == 42 and Out[max(Out)] == 42 and get_ipython().user_ns is globals()",
+            "%timeit -n1 -r1 sum(range(10))",
+        ]
+    ]
     path = tmp_path / "features.ipynb"
     nbformat.write(nb, path)
     proc, report = grade(path)
@@ -149,12 +154,15 @@ def test_foreign_kernelspec_is_normalised(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("content, says", [
-    (b"{ this is not json", "not valid JSON"),
-    (b"", "is empty"),
-    (b"print('hello')\nx = 1\n", "not valid JSON"),
-    (b'{"hello": "world"}', "not a Jupyter notebook (it has no cells)"),
-])
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        (b"{ this is not json", "not valid JSON"),
+        (b"", "is empty"),
+        (b"print('hello')\nx = 1\n", "not valid JSON"),
+        (b'{"hello": "world"}', "not a Jupyter notebook (it has no cells)"),
+    ],
+)
 def test_bad_input_gets_a_clear_message_and_a_report(tmp_path, content, says):
     path = tmp_path / "broken.ipynb"
     path.write_bytes(content)
@@ -170,8 +178,16 @@ def test_invalid_notebook_is_refused_and_its_run_stopped(tmp_path):
     refused, and the run already under way is stopped at once, not left to its limits (here
     an endless first cell that the limits below would let run for minutes)."""
     nb = json.loads(solution_copy(tmp_path).read_text(encoding="utf-8"))
-    nb["cells"].insert(0, {"cell_type": "code", "metadata": {}, "outputs": [],
-                           "execution_count": None, "source": "while True:\n    pass"})
+    nb["cells"].insert(
+        0,
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": "while True:\n    pass",
+        },
+    )
     nb["cells"][1]["cell_type"] = "spreadsheet"  # not a cell type nbformat knows
     path = tmp_path / "invalid.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
@@ -193,6 +209,7 @@ def test_notebook_without_exercise_metadata_is_refused_clearly(tmp_path):
 def test_endless_loop_is_stopped_per_cell_and_the_rest_graded(released, tmp_path):
     def loop(nb):
         nb.cells.insert(2, nbformat.v4.new_code_cell("while True:\n    pass"))
+
     start = time.monotonic()
     proc, report = grade(student_copy(released, tmp_path, loop), "--cell-timeout", "3")
     assert time.monotonic() - start < 60
@@ -204,6 +221,7 @@ def test_endless_loop_is_stopped_per_cell_and_the_rest_graded(released, tmp_path
 def test_whole_run_limit_stops_a_hang_with_exit_2(released, tmp_path):
     def loop(nb):
         nb.cells.insert(2, nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
+
     start = time.monotonic()
     proc, report = grade(student_copy(released, tmp_path, loop), "--total-timeout", "8")
     assert time.monotonic() - start < 40
@@ -224,8 +242,7 @@ def test_answers_round_trip_as_data_only():
     import numpy as np
     import pandas as pd
 
-    df = pd.DataFrame({"id": ["a", "b"], "start": pd.to_datetime(["1925-12-13", "1927-09-08"]),
-                       "n": [1, 2]})
+    df = pd.DataFrame({"id": ["a", "b"], "start": pd.to_datetime(["1925-12-13", "1927-09-08"]), "n": [1, 2]})
     ns = {"i": np.int64(3), "f": 2.5, "s": "x", "l": [1, "a"], "df": df, "fn": len, "e": ...}
     encoded = json.loads(json.dumps(ans.dump(list(ns) + ["gone"], ns)))
     out = ans.load(encoded)

@@ -58,6 +58,7 @@ def no_false_pass(report):
 
 # ---------------------------------------------------------------- limits on running code
 
+
 def test_memory_bomb_is_stopped_and_the_other_answers_graded(tmp_path, mode):
     code = "import numpy as np\nhog = []\nwhile True:\n    hog.append(np.empty(2**26))"
     report = run(notebook(tmp_path, code, base="solution"))
@@ -91,8 +92,7 @@ def test_a_loop_that_swallows_interrupts_hits_the_total_limit(tmp_path, mode):
 
 
 def test_processes_left_behind_are_killed(tmp_path, mode):
-    code = ("import os\nif os.fork() == 0:\n    os.setsid()\n"
-            "    os.execvp('sleep', ['sleep', '606.25'])")
+    code = "import os\nif os.fork() == 0:\n    os.setsid()\n    os.execvp('sleep', ['sleep', '606.25'])"
     run(notebook(tmp_path, code))
     time.sleep(0.5)
     left = []
@@ -144,11 +144,13 @@ def test_patching_builtins_used_to_take_answers_out_fakes_nothing(tmp_path, mode
 def test_a_fake_report_is_replaced_by_the_graders_own(tmp_path, mode):
     fake = json.dumps({"status": "graded", "score": 4, "max_score": 4, "tests": []})
     target = tmp_path / "submission.report.json"
-    code = (f"import os\nfor folder in ['.', os.environ.get('HOME', '.'), {str(tmp_path)!r}]:\n"
-            "    try:\n"
-            f"        open(os.path.join(folder, 'submission.report.json'), 'w').write({fake!r})\n"
-            "        open(os.path.join(folder, 'submission.report.md'), 'w').write('score 4 / 4')\n"
-            "    except OSError:\n        pass")
+    code = (
+        f"import os\nfor folder in ['.', os.environ.get('HOME', '.'), {str(tmp_path)!r}]:\n"
+        "    try:\n"
+        f"        open(os.path.join(folder, 'submission.report.json'), 'w').write({fake!r})\n"
+        "        open(os.path.join(folder, 'submission.report.md'), 'w').write('score 4 / 4')\n"
+        "    except OSError:\n        pass"
+    )
     report = run(notebook(tmp_path, code))
     assert report["status"] == "graded" and report["score"] == 0
     assert json.loads(target.read_text())["score"] == 0
@@ -167,16 +169,18 @@ def test_killing_the_parent_process_is_reported(tmp_path, mode):
 def test_writing_into_the_graders_pipe_fakes_nothing(tmp_path, mode):
     """The answers leave the notebook's process through a pipe it can find: what it writes
     there is read as data in the shape expected, or dropped."""
-    code = ("import os, stat\n"
-            "for fd in map(int, os.listdir('/proc/self/fd')):\n"
-            "    try:\n"
-            "        if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
-            "            os.write(fd, b'{\"done\": 99, \"error\": 7}\\n[1]\\n{\"answers\": 5}\\n')\n"
-            "            os.write(fd, b'{\"start\": \"x\"}\\nnot json\\n' + b'x' * 2**21 + b'\\n')\n"
-            "            found = fd\n"
-            "    except OSError:\n"
-            "        pass\n"
-            "raise RuntimeError(f'wrote into fd {found}')")
+    code = (
+        "import os, stat\n"
+        "for fd in map(int, os.listdir('/proc/self/fd')):\n"
+        "    try:\n"
+        "        if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
+        '            os.write(fd, b\'{"done": 99, "error": 7}\\n[1]\\n{"answers": 5}\\n\')\n'
+        "            os.write(fd, b'{\"start\": \"x\"}\\nnot json\\n' + b'x' * 2**21 + b'\\n')\n"
+        "            found = fd\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "raise RuntimeError(f'wrote into fd {found}')"
+    )
     report = run(notebook(tmp_path, code))
     assert report["status"] == "graded"
     assert report["problems"][0]["message"].startswith("wrote into fd ")
@@ -194,8 +198,7 @@ def test_an_answer_too_large_to_read_is_refused(tmp_path):
 
 
 def test_an_error_that_cannot_be_described_is_still_reported(tmp_path):
-    code = ("class Odd(Exception):\n    def __str__(self):\n        raise Odd()\n"
-            "raise Odd()")
+    code = "class Odd(Exception):\n    def __str__(self):\n        raise Odd()\nraise Odd()"
     report = run(notebook(tmp_path, code, base="solution"))
     assert report["score"] == 4 and report["problems"][0]["error"] == "Odd"
 
@@ -219,6 +222,7 @@ def test_exit_stops_the_run_and_keeps_the_answers_made_before_it(tmp_path, mode)
 
 # ---------------------------------------------------------------- reading what is not theirs
 
+
 @pytest.fixture
 def hidden_tests(tmp_path):
     folder = tmp_path / "hidden" / EX.id
@@ -226,7 +230,9 @@ def hidden_tests(tmp_path):
     (folder / "tests.py").write_text(
         f'"""Hidden tests."""\n# {MARKER}\nANSWERS = {{"n_bureau": "int"}}\n\n\n'
         "def test_n_bureau_really(answers):\n"
-        f"    assert answers['n_bureau'] == 14, 'Not yet.'  # {MARKER}\n", encoding="utf-8")
+        f"    assert answers['n_bureau'] == 14, 'Not yet.'  # {MARKER}\n",
+        encoding="utf-8",
+    )
     return folder.parent
 
 
@@ -240,9 +246,11 @@ def test_hidden_tests_are_graded_and_marked(tmp_path, hidden_tests):
 
 
 def test_printing_or_raising_the_hidden_tests_leaks_nothing(tmp_path, hidden_tests, mode):
-    code = (f"import glob\nfound = [open(p).read() for p in glob.glob({str(hidden_tests)!r} + '/*/tests.py')]\n"
-            "print(found)\nn_bureau = ' '.join(found) or 'nothing found'\n"
-            "raise RuntimeError('LEAK ' + ' '.join(found))")
+    code = (
+        f"import glob\nfound = [open(p).read() for p in glob.glob({str(hidden_tests)!r} + '/*/tests.py')]\n"
+        "print(found)\nn_bureau = ' '.join(found) or 'nothing found'\n"
+        "raise RuntimeError('LEAK ' + ' '.join(found))"
+    )
     report = run(notebook(tmp_path, code), hidden_tests=hidden_tests)
     assert MARKER not in report["text"]
     no_false_pass(report)
@@ -251,11 +259,13 @@ def test_printing_or_raising_the_hidden_tests_leaks_nothing(tmp_path, hidden_tes
 def test_solutions_and_hidden_tests_are_out_of_reach(tmp_path, hidden_tests):
     """Inside the sandbox the teacher's files do not exist: running the solution code found
     in exercise.md, the classic way to copy the key, gets nothing."""
-    code = (f"import os, re\nsrc = open({str(EX.source)!r}).read() if os.path.exists({str(EX.source)!r}) else ''\n"
-            "for block in re.findall(r'# BEGIN SOLUTION\\n(.*?)# END SOLUTION', src, re.S):\n"
-            "    exec(block)\n"
-            f"seen = os.path.exists({str(hidden_tests)!r})\n"
-            "assert len(src) == 0 and not seen, (len(src), seen)")
+    code = (
+        f"import os, re\nsrc = open({str(EX.source)!r}).read() if os.path.exists({str(EX.source)!r}) else ''\n"
+        "for block in re.findall(r'# BEGIN SOLUTION\\n(.*?)# END SOLUTION', src, re.S):\n"
+        "    exec(block)\n"
+        f"seen = os.path.exists({str(hidden_tests)!r})\n"
+        "assert len(src) == 0 and not seen, (len(src), seen)"
+    )
     report = run(notebook(tmp_path, code), hidden_tests=hidden_tests)
     assert report["problems"] == [], report["problems"]
     no_false_pass(report)
@@ -265,9 +275,11 @@ def test_rewriting_the_grader_is_refused_or_caught(tmp_path, mode):
     import course.grading.runner as runner
 
     pth = Path(site.getsitepackages()[0]) / "zz_course_hostile_test.pth"
-    code = (f"import os\nfor path, text in [({str(pth)!r}, '# nothing\\n')]:\n"
-            "    try:\n        open(path, 'w').write(text)\n    except OSError:\n        pass\n"
-            f"try:\n    os.utime({runner.__file__!r})\nexcept OSError:\n    pass")
+    code = (
+        f"import os\nfor path, text in [({str(pth)!r}, '# nothing\\n')]:\n"
+        "    try:\n        open(path, 'w').write(text)\n    except OSError:\n        pass\n"
+        f"try:\n    os.utime({runner.__file__!r})\nexcept OSError:\n    pass"
+    )
     try:
         report = run(notebook(tmp_path, code))
         if mode == "sandbox":
@@ -294,7 +306,8 @@ def test_the_fence_cannot_be_taken_down_from_inside(tmp_path, hidden_tests):
         "except OSError:\n    pass\n"
         f"found = [open(p).read() for p in glob.glob({str(hidden_tests)!r} + '/*/tests.py')]\n"
         "n_bureau = ' '.join(found)\n"
-        "raise RuntimeError(f'worked={worked} found={len(n_bureau)}')")
+        "raise RuntimeError(f'worked={worked} found={len(n_bureau)}')"
+    )
     try:
         report = run(notebook(tmp_path, code), hidden_tests=hidden_tests)
         assert not pth.exists()
@@ -308,16 +321,18 @@ def test_the_fence_cannot_be_taken_down_from_inside(tmp_path, hidden_tests):
 def test_the_process_that_watches_the_run_is_out_of_its_reach(tmp_path):
     """The supervisor holds the descriptor the grader reads: the notebook may not trace it,
     list its descriptors or write into its memory."""
-    code = ("import os\nparent = os.getppid()\ntried = []\n"
-            "for what in ['mem', 'environ'] + [f'fd/{n}' for n in range(3, 12)]:\n"
-            "    try:\n"
-            "        open(f'/proc/{parent}/{what}', 'r+b').write(b'{}')\n"
-            "        tried.append(what)\n"
-            "    except FileNotFoundError:\n"
-            "        pass\n"
-            "    except OSError as exc:\n"
-            "        tried.append(type(exc).__name__)\n"
-            "raise RuntimeError(' '.join(tried))")
+    code = (
+        "import os\nparent = os.getppid()\ntried = []\n"
+        "for what in ['mem', 'environ'] + [f'fd/{n}' for n in range(3, 12)]:\n"
+        "    try:\n"
+        "        open(f'/proc/{parent}/{what}', 'r+b').write(b'{}')\n"
+        "        tried.append(what)\n"
+        "    except FileNotFoundError:\n"
+        "        pass\n"
+        "    except OSError as exc:\n"
+        "        tried.append(type(exc).__name__)\n"
+        "raise RuntimeError(' '.join(tried))"
+    )
     report = run(notebook(tmp_path, code))
     refused = report["problems"][0]["message"].split()
     assert len(refused) >= 3 and set(refused) == {"PermissionError"}, report["problems"]
@@ -350,6 +365,7 @@ def test_no_network_inside_the_sandbox(tmp_path):
 
 
 # ---------------------------------------------------------------- odd but honest notebooks
+
 
 def test_nbformat_3_notebook_is_converted_and_graded(tmp_path):
     v3 = nbformat.v3
@@ -396,8 +412,7 @@ def test_killing_the_grader_itself_leaves_no_student_process(tmp_path):
 
     path = notebook(tmp_path, "import subprocess\nsubprocess.run(['sleep', '607.75'])")
     course = str(Path(sys.executable).parent / "course")
-    proc = subprocess.Popen([course, "grade", str(path)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([course, "grade", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def sleepers():
         found = []

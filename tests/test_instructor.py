@@ -30,8 +30,9 @@ def test_instructor_edition_has_lesson_plan_key_answers_and_solutions(instructor
     for line in exercises.get(slug).solution_lines():
         assert "".join(line.split()) in flat, line
     # The lesson plan is there with every section its source has.
-    lesson = BeautifulSoup((instructor_site / "instructor" / f"{slug}_lesson.html").read_text(encoding="utf-8"),
-                           "html.parser")
+    lesson = BeautifulSoup(
+        (instructor_site / "instructor" / f"{slug}_lesson.html").read_text(encoding="utf-8"), "html.parser"
+    )
     sections = re.findall(r"^## (.+)$", (paths.INSTRUCTOR / f"{slug}_lesson.md").read_text(encoding="utf-8"), re.M)
     shown = [" ".join(h.get_text().split()).rstrip("#") for h in lesson.select("article.bd-article h2")]
     assert sections and shown == sections

@@ -38,6 +38,7 @@ def rename_id(page: Path, old: str, new: str) -> None:
 
 # ---------------------------------------------------------------- the real site and its record
 
+
 @pytest.mark.slow
 def test_every_recorded_address_leads_somewhere_and_every_address_is_recorded(student_site):
     lost, new = addresses.check(student_site, addresses.read_recorded(), addresses.load_redirects())
@@ -86,7 +87,7 @@ def test_footer_names_the_edition_on_every_page(student_site):
     assert len(pages) > 25
     for page in pages:
         html = (student_site / page).read_text(encoding="utf-8")
-        footer = html[html.index('<footer class="bd-footer-content">'):]
+        footer = html[html.index('<footer class="bd-footer-content">') :]
         assert f"Edition {version}</a></p>" in footer, page
         assert '<meta name="course-edition" content="student">' in html, page
 
@@ -102,6 +103,7 @@ def test_the_repository_address_is_written_once_and_fills_the_footer(student_sit
 
 
 # ---------------------------------------------------------------- positive controls on a copy
+
 
 @pytest.mark.slow
 def test_a_renamed_anchor_fails_the_check_until_it_has_a_redirect(site):
@@ -148,10 +150,15 @@ def test_an_anchor_moved_to_another_page_is_forwarded(site):
 
 @pytest.mark.slow
 def test_redirects_that_cannot_work_are_reported(site):
-    problems = addresses.emit(site, {"old.html": "nowhere.html",
-                                 "index.html": "syllabus.html",
-                                 "chapters/01_soviets.html#s000-p1": "chapters/01_soviets.html#s000-p2",
-                                 "missing.html#x": "index.html"})
+    problems = addresses.emit(
+        site,
+        {
+            "old.html": "nowhere.html",
+            "index.html": "syllabus.html",
+            "chapters/01_soviets.html#s000-p1": "chapters/01_soviets.html#s000-p2",
+            "missing.html#x": "index.html",
+        },
+    )
     text = " ".join(problems)
     assert "nowhere.html is not in the built site" in text
     assert "index.html is still a page of the site" in text
@@ -160,13 +167,16 @@ def test_redirects_that_cannot_work_are_reported(site):
     assert (site / "index.html").read_text(encoding="utf-8").count("course-redirect") == 0
 
 
-@pytest.mark.parametrize("text, message", [
-    ("a.html: [b.html]", "is not of the form"),
-    ("- a.html\n- b.html\n", "must map each old address"),
-    ("a.html: a.html\n", "redirects to itself"),
-    ("a.html: b.html\n  c: [", "not valid YAML"),
-    ("a.html: ../b.html\n", "is not of the form"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a.html: [b.html]", "is not of the form"),
+        ("- a.html\n- b.html\n", "must map each old address"),
+        ("a.html: a.html\n", "redirects to itself"),
+        ("a.html: b.html\n  c: [", "not valid YAML"),
+        ("a.html: ../b.html\n", "is not of the form"),
+    ],
+)
 def test_a_wrong_redirects_file_is_a_clear_error(tmp_path, text, message):
     path = tmp_path / "redirects.yml"
     path.write_text(text, encoding="utf-8")
@@ -180,9 +190,14 @@ def test_the_real_redirects_file_is_valid():
 
 # ---------------------------------------------------------------- the command
 
+
 def addresses_cmd(root: Path, site: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "course"), "addresses", "--site", str(site), *extra],
-                          capture_output=True, text=True, env={"COURSE_ROOT": str(root), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [str(BIN / "course"), "addresses", "--site", str(site), *extra],
+        capture_output=True,
+        text=True,
+        env={"COURSE_ROOT": str(root), "PATH": "/usr/bin:/bin"},
+    )
 
 
 @pytest.mark.slow
@@ -212,19 +227,30 @@ def test_addresses_command_checks_and_refreshes_the_record(site, tmp_path):
 
 # ---------------------------------------------------------------- in a browser
 
+
 @pytest.mark.slow
 def test_forwarding_works_in_a_browser(site, browser, serve):
     (site / "chapters" / "03_drive_out.html").rename(site / "chapters" / "03_out.html")
     rename_id(site / "chapters" / "02_party.html", "s001-p3", "gone")
-    assert addresses.emit(site, {"chapters/03_drive_out.html": "chapters/03_out.html",
-                             "chapters/02_party.html#s001-p3": "chapters/01_soviets.html#s000-p3"}) == []
+    assert (
+        addresses.emit(
+            site,
+            {
+                "chapters/03_drive_out.html": "chapters/03_out.html",
+                "chapters/02_party.html#s001-p3": "chapters/01_soviets.html#s000-p3",
+            },
+        )
+        == []
+    )
     base = serve(site)
     context = browser.new_context()
     page = context.new_page()
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
     try:
-        for start, end in [("chapters/03_drive_out.html#s002-p7", "chapters/03_out.html#s002-p7"),
-                           ("chapters/02_party.html#s001-p3", "chapters/01_soviets.html#s000-p3")]:
+        for start, end in [
+            ("chapters/03_drive_out.html#s002-p7", "chapters/03_out.html#s002-p7"),
+            ("chapters/02_party.html#s001-p3", "chapters/01_soviets.html#s000-p3"),
+        ]:
             page.goto(f"{base}/{start}")
             page.wait_for_url(f"{base}/{end}", timeout=10000)
             assert page.locator(f"#{end.partition('#')[2]}").count() == 1

@@ -24,11 +24,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from course.notebook import setup_cell
-
 from course.content import exercises, paths
 from course.grading import answers as ans
 from course.grading import formative, runner
+from course.notebook import setup_cell
 
 ROOT = paths.ROOT
 COURSE = str(Path(sys.executable).parent / "course")
@@ -44,8 +43,11 @@ def solve(ex) -> dict:
     (they need a Jupyter kernel)."""
     namespace = {}
     for cell in ex.notebook().cells:
-        if (cell.cell_type != "code" or setup_cell.SETUP_MARK in cell.source
-                or cell.source.lstrip().startswith("check(")):
+        if (
+            cell.cell_type != "code"
+            or setup_cell.SETUP_MARK in cell.source
+            or cell.source.lstrip().startswith("check(")
+        ):
             continue
         exec(compile(cell.source, str(ex.source), "exec"), namespace)
     return {name: namespace[name] for name in ex.answers()}
@@ -66,11 +68,15 @@ def literal(path: Path, name: str):
 
 
 def check_functions(path: Path) -> list[str]:
-    return [n.name for n in ast.parse(path.read_text(encoding="utf-8")).body
-            if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+    return [
+        n.name
+        for n in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")
+    ]
 
 
 # ---------------------------------------------------------------- the digests
+
 
 def test_a_digest_confirms_a_value_without_stating_it():
     d = formative.digest(4.5166, "ex/gap", places=2)
@@ -79,13 +85,13 @@ def test_a_digest_confirms_a_value_without_stating_it():
     assert not formative.matches(4.53, d, places=2) and not formative.matches("4.52", d, places=2)
     assert formative.digest(14, "ex/a") != formative.digest(14, "ex/b")  # the salt differs per check
     assert formative.matches(np.int64(14), formative.digest(14, "ex/a"))  # a table's cell
-    assert not formative.matches(True, formative.digest(1, "ex/a"))       # a bool is not a count
+    assert not formative.matches(True, formative.digest(1, "ex/a"))  # a bool is not a count
     assert formative.matches({"b": 2, "a": 1}, formative.digest({"a": 1, "b": 2}, "ex/d"))
     assert not formative.matches([2, 1], formative.digest([1, 2], "ex/l"))  # order counts
     deep = []
     for _ in range(100_000):
         deep = [deep]
-    for odd in (object(), 10 ** 5000, deep, float("nan")):
+    for odd in (object(), 10**5000, deep, float("nan")):
         assert not formative.matches(odd, d, places=2)  # matches nothing, raises nothing
     with pytest.raises(ValueError):
         formative.matches(14, "14")
@@ -97,8 +103,11 @@ def test_a_digest_confirms_a_value_without_stating_it():
 
 
 def digests_in(path: Path) -> set[str]:
-    return {n.value for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and DIGEST.match(n.value)}
+    return {
+        n.value
+        for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and DIGEST.match(n.value)
+    }
 
 
 def recompute(tests_file: Path, salt_prefix: str, values: dict, only=None) -> list[str]:
@@ -114,19 +123,25 @@ def recompute(tests_file: Path, salt_prefix: str, values: dict, only=None) -> li
 
     module.matches = recording
     results = runner.run(module, ans.dump(list(values), values), only=only)
-    problems = [f"{tests_file.name}: {r['test']} fails on the solution: {r['message']}"
-                for r in results if not r["passed"]]
+    problems = [
+        f"{tests_file.name}: {r['test']} fails on the solution: {r['message']}" for r in results if not r["passed"]
+    ]
     published = digests_in(tests_file)
     salts = [d.rpartition("$")[0] for d in published]
     problems += [f"{tests_file.name}: salt {s!r} used twice" for s in salts if salts.count(s) > 1]
-    problems += [f"{tests_file.name}: salt {s!r} should start with {salt_prefix}/"
-                 for s in salts if not s.startswith(salt_prefix + "/")]
+    problems += [
+        f"{tests_file.name}: salt {s!r} should start with {salt_prefix}/"
+        for s in salts
+        if not s.startswith(salt_prefix + "/")
+    ]
     for digest in sorted(published):
         tried = [(v, p) for d, v, p, _ in calls if d == digest]
         if not any(ok for d, _, _, ok in calls if d == digest):
             fresh = sorted({formative.digest(v, digest.rpartition("$")[0], places=p) for v, p in tried})
-            problems.append(f"{tests_file.name}: {digest} is not the solution's; "
-                            f"the solution gives {fresh or 'nothing (the check is never reached)'}")
+            problems.append(
+                f"{tests_file.name}: {digest} is not the solution's; "
+                f"the solution gives {fresh or 'nothing (the check is never reached)'}"
+            )
     return problems
 
 
@@ -139,10 +154,10 @@ def test_every_public_digest_is_the_solutions(ex, solutions):
 # Chapter notebooks whose own checks confirm an exercise's value: they compare digests too, and
 # the value is the exercise solution's (the chapter notebooks have no solutions in the repository).
 CHAPTER_VALUES = {
-    "02_party": lambda s: {"implied_total_31": int(s["missing_members_for_31"]
-                                                    + s["composition"]["members"].sum())},
-    "05_twiss": lambda s: {"words_by_phase": {i: int(w) for i, w in zip(s["phase_table"]["id"],
-                                                                          s["phase_table"]["words"])}},
+    "02_party": lambda s: {"implied_total_31": int(s["missing_members_for_31"] + s["composition"]["members"].sum())},
+    "05_twiss": lambda s: {
+        "words_by_phase": {i: int(w) for i, w in zip(s["phase_table"]["id"], s["phase_table"]["words"])}
+    },
 }
 
 
@@ -155,6 +170,7 @@ def test_chapter_check_digests_are_the_solutions(chapter, solutions):
 
 
 # ---------------------------------------------------------------- the tests files' form
+
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
 def test_tests_files_declare_plain_literals(ex):
@@ -172,6 +188,7 @@ def test_tests_files_declare_plain_literals(ex):
 
 
 # ---------------------------------------------------------------- the hidden tests
+
 
 def run_tests(path: Path, values: dict) -> list[dict]:
     names = list(literal(path, "ANSWERS"))
@@ -214,9 +231,13 @@ def test_course_grade_runs_the_hidden_tests(tmp_path):
         solved.append(tmp_path / f"{ex.id}-solution.ipynb")
         blank.append(tmp_path / f"{ex.id}-blank.ipynb")
     for batch, code in ((solved, 0), (blank, 1)):
-        proc = subprocess.run([COURSE, "grade", *map(str, batch), "--hidden-tests",
-                               "instructor/hidden-tests"], cwd=ROOT, capture_output=True, text=True,
-                              timeout=600)
+        proc = subprocess.run(
+            [COURSE, "grade", *map(str, batch), "--hidden-tests", "instructor/hidden-tests"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert proc.returncode == code and "Traceback" not in proc.stdout + proc.stderr, proc.stderr
         for nb, ex in zip(batch, EXERCISES):
             report = json.loads(nb.with_suffix(".report.json").read_text(encoding="utf-8"))
@@ -236,15 +257,21 @@ PLACES = 2  # every float answer is checked to two decimal places: the digests a
 NUMBER = re.compile(r"(?<![\w.])(?!0\d)(\d{1,3}(?:[,_]\d{3})+|\d+)(\.\d+)?(?!\w)")
 PARA_REF = re.compile(r"¶\s*\d+(?:\s*[–-]\s*\d+)?")
 UNIT = re.compile(r"\s*(?:(?:days?|years?|points?|per cent|words?|times)\b|%)")
-ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen").split()
+ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
 TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 # Columns the question asks to keep from the course's data as they are: their cells are inputs,
 # printed in data/ and seeds/ and often in the question; the answer is what is computed from them,
 # and which rows come in which order (which the public checks confirm by digest).
-COPIED = {"chronology": {"id", "start", "certainty"}, "composition": {"category", "members"},
-          "printed_spans": {"id"}, "phase_table": {"id", "start_year", "end_year"}}
+COPIED = {
+    "chronology": {"id", "start", "certainty"},
+    "composition": {"category", "members"},
+    "printed_spans": {"id"},
+    "phase_table": {"id", "start_year", "end_year"},
+}
 
 # Phrases of an exercise's own files that hold one of its values without giving it away, each
 # with the reason. Everything else in those files is searched for every value.
@@ -267,8 +294,8 @@ GIVEN = {
 
 @dataclass(frozen=True)
 class Value:
-    where: str            # n_bureau, chronology.id, quotation_words_by_speaker[Lenin]
-    value: object         # an int, a float or a str
+    where: str  # n_bureau, chronology.id, quotation_words_by_speaker[Lenin]
+    value: object  # an int, a float or a str
     kind: str = "answer"  # a whole answer, a dict's "entry" or a table's "cell"
     copied: bool = False  # a cell of a COPIED column
 
@@ -308,8 +335,13 @@ def mentions(text: str, v: Value, *, words: bool = True, small_in_context: bool 
     for m in NUMBER.finditer(text):
         t = float(m.group(1).replace(",", "").replace("_", "") + (m.group(2) or ""))
         same = t == x if isinstance(x, int) else f"{t:.{PLACES}f}" == f"{x:.{PLACES}f}"
-        if same and (not small_in_context or isinstance(x, float) or abs(x) >= 10 or UNIT.match(text, m.end())
-                     or text[:m.start()].rstrip().endswith("=")):
+        if same and (
+            not small_in_context
+            or isinstance(x, float)
+            or abs(x) >= 10
+            or UNIT.match(text, m.end())
+            or text[: m.start()].rstrip().endswith("=")
+        ):
             found.append(m.group(0))
     if words and v.kind != "cell" and isinstance(x, int) and 2 <= x < 100:
         for m in re.finditer(rf"\b{in_words(x)}\b", text, re.I):
@@ -340,10 +372,14 @@ def shared_values(solutions: dict) -> list[tuple[str, Value]]:
     own_values). A whole number below 100 turns up in any text by chance (a ¶ number, a limit in
     the code, a date), and the copied cells are the data themselves; an exercise's own files are
     searched for those too."""
-    return [(ex_id, v) for ex_id, answers in solutions.items() for v in values_of(answers)
-            if not v.copied and not isinstance(v.value, (str, bool))
-            and (isinstance(v.value, float) and (v.kind != "cell" or abs(v.value) >= 10)
-                 or abs(v.value) >= 100)]
+    return [
+        (ex_id, v)
+        for ex_id, answers in solutions.items()
+        for v in values_of(answers)
+        if not v.copied
+        and not isinstance(v.value, (str, bool))
+        and (isinstance(v.value, float) and (v.kind != "cell" or abs(v.value) >= 10) or abs(v.value) >= 100)
+    ]
 
 
 def without_given(ex_id: str, text: str) -> str:
@@ -355,12 +391,30 @@ def without_given(ex_id: str, text: str) -> str:
 def test_the_search_finds_a_value_in_every_format():
     n, big, gap, days = Value("n", 14), Value("m", 176_397), Value("g", 4.516643), Value("d", 5)
     share = Value("c.share", 38.159742, "cell")
-    for text, v in [("occur 14 times", n), ("fourteen times", n), ("(14)", n), ("176,397", big),
-                    ("176_397", big), ("n == 176397", big), ("4.52", gap), ("4.517", gap),
-                    ("38.16 %", share), ("18 − 13 = 5", days), ("Five days before", days)]:
+    for text, v in [
+        ("occur 14 times", n),
+        ("fourteen times", n),
+        ("(14)", n),
+        ("176,397", big),
+        ("176_397", big),
+        ("n == 176397", big),
+        ("4.52", gap),
+        ("4.517", gap),
+        ("38.16 %", share),
+        ("18 − 13 = 5", days),
+        ("Five days before", days),
+    ]:
         assert mentions(text, v, small_in_context=True), (text, v)
-    for text, v in [("the 14th", n), ("s000-p14", n), ("seed 014", n), ("176,400", big),
-                    ("4.5", gap), ("38.2", share), ("Demand 5 in ¶25", days), ("five roads", days)]:
+    for text, v in [
+        ("the 14th", n),
+        ("s000-p14", n),
+        ("seed 014", n),
+        ("176,400", big),
+        ("4.5", gap),
+        ("38.2", share),
+        ("Demand 5 in ¶25", days),
+        ("five roads", days),
+    ]:
         assert not mentions(text, v, small_in_context=True), (text, v)
     assert PARA_REF.sub("¶", "as in ¶14, ¶15 and ¶21–26") == "as in ¶, ¶ and ¶"
 
@@ -370,12 +424,18 @@ def code_texts(path: Path) -> tuple[list, str]:
     digest's salt), read with ast. The precision a check compares at (``places=2``) is not a
     value."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    precision = {id(kw.value) for node in ast.walk(tree) if isinstance(node, ast.Call)
-                 for kw in node.keywords if kw.arg == "places"}
+    precision = {
+        id(kw.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for kw in node.keywords
+        if kw.arg == "places"
+    }
     consts = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and id(n) not in precision]
     numbers = [n.value for n in consts if type(n.value) in (int, float)]
-    texts = [n.value.rpartition("$")[0] if DIGEST.match(n.value) else n.value
-             for n in consts if isinstance(n.value, str)]
+    texts = [
+        n.value.rpartition("$")[0] if DIGEST.match(n.value) else n.value for n in consts if isinstance(n.value, str)
+    ]
     return numbers, "\n".join(texts)
 
 
@@ -390,10 +450,13 @@ def literal_states(number, v: Value) -> bool:
 def test_public_tests_state_no_answer(ex, solutions):
     numbers, text = code_texts(ex.tests)
     text = without_given(ex.id, text)
-    found = [f"{v.where} = {v.value!r}: literal {n!r}" for v in own_values(solutions[ex.id])
-             for n in numbers if literal_states(n, v)]
-    found += [f"{v.where} = {v.value!r}: {m!r}" for v in own_values(solutions[ex.id])
-              for m in mentions(text, v)]
+    found = [
+        f"{v.where} = {v.value!r}: literal {n!r}"
+        for v in own_values(solutions[ex.id])
+        for n in numbers
+        if literal_states(n, v)
+    ]
+    found += [f"{v.where} = {v.value!r}: {m!r}" for v in own_values(solutions[ex.id]) for m in mentions(text, v)]
     assert found == []
 
 
@@ -418,11 +481,15 @@ def test_student_repository_states_no_answer(student_repository, solutions):
     for ex in EXERCISES:
         nb = nbformat.read(repo / "exercises" / ex.id / f"{ex.id}.ipynb", as_version=4)
         text = without_given(ex.id, notebook_text(nb))
-        found += [f"{ex.id}.ipynb: {v.where} = {v.value!r} as {m!r}"
-                  for v in own_values(solutions[ex.id]) for m in mentions(text, v)]
+        found += [
+            f"{ex.id}.ipynb: {v.where} = {v.value!r} as {m!r}"
+            for v in own_values(solutions[ex.id])
+            for m in mentions(text, v)
+        ]
     files = sorted(p for p in repo.rglob("*") if p.is_file())
     assert len(files) > 50 and {"README.md", "course/grading/formative.py"} <= {
-        p.relative_to(repo).as_posix() for p in files}
+        p.relative_to(repo).as_posix() for p in files
+    }
     shared = shared_values(solutions)
     # The sources (seeds/) and the data drawn from them are full of ¶ numbers, up to 154 in a
     # seed: there, only numbers of 1,000 or more and fractions are searched.
@@ -430,8 +497,11 @@ def test_student_repository_states_no_answer(student_repository, solutions):
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         wanted = sources if path.relative_to(repo).parts[0] in ("data", "seeds") else shared
-        found += [f"{path.relative_to(repo)}: {ex_id}.{v.where} = {v.value!r} as {m!r}"
-                  for ex_id, v in wanted for m in mentions(text, v, words=False)]
+        found += [
+            f"{path.relative_to(repo)}: {ex_id}.{v.where} = {v.value!r} as {m!r}"
+            for ex_id, v in wanted
+            for m in mentions(text, v, words=False)
+        ]
     assert found == []
 
 
@@ -452,8 +522,14 @@ def test_quiz_items_state_no_exercise_answer(bank, solutions):
     found = []
     for item in yaml.safe_load(bank.read_text(encoding="utf-8"))["items"]:
         for where, text in quiz_texts(item):
-            found += [f"{item['id']} {where}: {v.where} = {v.value!r} as {m!r}"
-                      for v in own for m in mentions(text, v, small_in_context=True)]
-            found += [f"{item['id']} {where}: {ex_id}.{v.where} = {v.value!r} as {m!r}"
-                      for ex_id, v in shared_values(solutions) for m in mentions(text, v, words=False)]
+            found += [
+                f"{item['id']} {where}: {v.where} = {v.value!r} as {m!r}"
+                for v in own
+                for m in mentions(text, v, small_in_context=True)
+            ]
+            found += [
+                f"{item['id']} {where}: {ex_id}.{v.where} = {v.value!r} as {m!r}"
+                for ex_id, v in shared_values(solutions)
+                for m in mentions(text, v, words=False)
+            ]
     assert found == []

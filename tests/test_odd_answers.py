@@ -27,14 +27,16 @@ COURSE = str(Path(sys.executable).parent / "course")
 UNSAFE = {"on": False}  # the ``mode`` fixture (conftest.py) sets it: grade without the sandbox
 
 # Finds the pipe the answers go up (the worker's only FIFO) and writes ``line`` into it.
-INTO_PIPE = ("import os, stat\n"
-             "def into_pipe(line):\n"
-             "    for fd in map(int, os.listdir('/proc/self/fd')):\n"
-             "        try:\n"
-             "            if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
-             "                os.write(fd, line)\n"
-             "        except OSError:\n"
-             "            pass\n")
+INTO_PIPE = (
+    "import os, stat\n"
+    "def into_pipe(line):\n"
+    "    for fd in map(int, os.listdir('/proc/self/fd')):\n"
+    "        try:\n"
+    "            if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
+    "                os.write(fd, line)\n"
+    "        except OSError:\n"
+    "            pass\n"
+)
 
 
 def notebook(tmp_path, *cells: str, name="submission.ipynb") -> Path:
@@ -71,12 +73,17 @@ def only_one_spoilt(report, name: str) -> str:
 
 # ---------------------------------------------------------------- attacks, end to end
 
+
 @pytest.mark.slow
-@pytest.mark.parametrize("code", [
-    "peak_para = 10**5000",
-    # with Python's own limit lifted in the notebook, the grader's processes still refuse it
-    "import sys\nsys.set_int_max_str_digits(0)\npeak_para = 10**5000",
-], ids=["plain", "limit lifted"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "peak_para = 10**5000",
+        # with Python's own limit lifted in the notebook, the grader's processes still refuse it
+        "import sys\nsys.set_int_max_str_digits(0)\npeak_para = 10**5000",
+    ],
+    ids=["plain", "limit lifted"],
+)
 def test_09_an_int_too_long_to_write_costs_only_that_answer(tmp_path, code):
     hint = only_one_spoilt(run(notebook(tmp_path, code)), "peak_para")
     assert "an int of more than 4000 digits, which cannot be checked" in hint
@@ -111,11 +118,12 @@ def test_20_interrupting_the_process_that_watches_the_run_does_nothing(tmp_path,
     code = "import os, signal, time\ntargets = [os.getppid()]\n"
     if mode == "sandbox":  # never outside it: kill(-1) would reach every process of the host
         code += "if os.getpid() < 10:  # a fresh process namespace\n    targets += [1, -1]\n"
-    code += ("for target in targets:\n    try:\n        os.kill(target, signal.SIGINT)\n"
-             "    except OSError:  # no such process, or not allowed\n        pass\n"
-             "time.sleep(1)")
-    report = run(notebook(tmp_path, code, "time.sleep(60)"),
-                 limits=Limits(cell_timeout=3, total_timeout=60))
+    code += (
+        "for target in targets:\n    try:\n        os.kill(target, signal.SIGINT)\n"
+        "    except OSError:  # no such process, or not allowed\n        pass\n"
+        "time.sleep(1)"
+    )
+    report = run(notebook(tmp_path, code, "time.sleep(60)"), limits=Limits(cell_timeout=3, total_timeout=60))
     assert report["status"] == "graded" and report["score"] == report["max_score"]
     [problem] = report["problems"]
     assert problem["error"] == "timeout" and "time.sleep(60)" in problem["code"]
@@ -138,21 +146,28 @@ def test_25_answers_deep_enough_to_break_the_grader_cost_only_that_answer(tmp_pa
         "real = A.dump(['peak_para', 'days_to_congress', 'chronology'], globals())\n"
         "deep = '[' * 975 + ']' * 975\n"
         "line = '{\"answers\": {\"n_bureau\": ' + deep + ', ' + json.dumps(real)[1:] + '}\\n'\n"
-        "into_pipe(line.encode())\nos._exit(0)")
+        "into_pipe(line.encode())\nos._exit(0)"
+    )
     hint = only_one_spoilt(run(notebook(tmp_path, code)), "n_bureau")
     assert "is a value nested too deeply, which cannot be checked" in hint
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("payload", [
-    {"__dataframe__": "this is not json"},
-    {"__dataframe__": 5},
-    {"__dict__": [1, 2]},
-    {"__unsupported__": {"not": "text"}},
-], ids=["not json", "not text", "dict of a list", "odd reason"])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"__dataframe__": "this is not json"},
+        {"__dataframe__": 5},
+        {"__dict__": [1, 2]},
+        {"__unsupported__": {"not": "text"}},
+    ],
+    ids=["not json", "not text", "dict of a list", "odd reason"],
+)
 def test_28_a_malformed_payload_costs_only_that_answer(tmp_path, mode, payload):
-    code = ("import course.grading.answers as A\n_dump = A.dump\n"
-            f"A.dump = lambda names, ns: {{**_dump(names, ns), 'chronology': {payload!r}}}")
+    code = (
+        "import course.grading.answers as A\n_dump = A.dump\n"
+        f"A.dump = lambda names, ns: {{**_dump(names, ns), 'chronology': {payload!r}}}"
+    )
     hint = only_one_spoilt(run(notebook(tmp_path, code)), "chronology")
     assert "in a form the grader could not read" in hint
 
@@ -160,11 +175,12 @@ def test_28_a_malformed_payload_costs_only_that_answer(tmp_path, mode, payload):
 @pytest.mark.slow
 def test_54_a_notebook_nested_too_deeply_does_not_stop_the_next_one(tmp_path):
     deep = tmp_path / "deep.ipynb"
-    deep.write_text('{"cells": ' + "[" * 200_000 + "]" * 200_000 + ', "metadata": {}, '
-                    '"nbformat": 4, "nbformat_minor": 5}', encoding="utf-8")
+    deep.write_text(
+        '{"cells": ' + "[" * 200_000 + "]" * 200_000 + ', "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+        encoding="utf-8",
+    )
     good = notebook(tmp_path, "pass", name="good.ipynb")
-    proc = subprocess.run([COURSE, "grade", str(deep), str(good)], capture_output=True,
-                          text=True, timeout=180)
+    proc = subprocess.run([COURSE, "grade", str(deep), str(good)], capture_output=True, text=True, timeout=180)
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
     assert proc.returncode == 2  # the worst of the two: could not grade
     bad = json.loads(deep.with_suffix(".report.json").read_text(encoding="utf-8"))
@@ -175,6 +191,7 @@ def test_54_a_notebook_nested_too_deeply_does_not_stop_the_next_one(tmp_path):
 
 
 # ---------------------------------------------------------------- answers.dump and .load
+
 
 class _Meta(type):
     @property
@@ -193,6 +210,7 @@ class _Unprintable(Exception):
 
 class _FakeFrame:
     """Claims to be a DataFrame; its to_json raises whatever it is given."""
+
     __module__, __qualname__ = "pandas", "DataFrame"
 
     def __init__(self, exc):
@@ -209,10 +227,17 @@ def test_dump_never_raises_and_names_what_it_refused():
     for _ in range(30):
         nested = [nested]
     ns = {
-        "huge": -10**4001, "fine_int": 10**3999, "text": "x\udcff", "key": {"\udcff": 1},
-        "in_list": [1, len], "nested": nested, "table": pd.DataFrame({"a\udcff": [1]}),
-        "exits": _FakeFrame(SystemExit(3)), "unprintable": _FakeFrame(_Unprintable()),
-        "nameless": _Nameless(), "good": [1, {"a": "b"}],
+        "huge": -(10**4001),
+        "fine_int": 10**3999,
+        "text": "x\udcff",
+        "key": {"\udcff": 1},
+        "in_list": [1, len],
+        "nested": nested,
+        "table": pd.DataFrame({"a\udcff": [1]}),
+        "exits": _FakeFrame(SystemExit(3)),
+        "unprintable": _FakeFrame(_Unprintable()),
+        "nameless": _Nameless(),
+        "good": [1, {"a": "b"}],
     }
     before = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)  # what a notebook may do; the limit must not depend on it
@@ -221,8 +246,7 @@ def test_dump_never_raises_and_names_what_it_refused():
     finally:
         sys.set_int_max_str_digits(before)
     json.dumps(encoded, ensure_ascii=False).encode("utf-8")  # sendable, and valid UTF-8
-    why = {k: v["__unsupported__"] for k, v in encoded.items()
-           if isinstance(v, dict) and "__unsupported__" in v}
+    why = {k: v["__unsupported__"] for k, v in encoded.items() if isinstance(v, dict) and "__unsupported__" in v}
     assert why == {
         "huge": "int of more than 4000 digits",
         "text": f"str {ans.NOT_TEXT}",
@@ -241,10 +265,16 @@ def test_load_reads_each_answer_on_its_own():
     nested = []
     for _ in range(5000):  # deeper than Python's recursion: only a forged payload is
         nested = [nested]
-    encoded = {"n_bureau": 14, "frame": {"__dataframe__": "this is not json"},
-               "series": {"__series__": "[]"}, "number": {"__float__": "abc"},
-               "mapping": {"__dict__": [1]}, "reason": {"__unsupported__": 7},
-               "deep": nested, "long": {"__unsupported__": "x" * 10_000}}
+    encoded = {
+        "n_bureau": 14,
+        "frame": {"__dataframe__": "this is not json"},
+        "series": {"__series__": "[]"},
+        "number": {"__float__": "abc"},
+        "mapping": {"__dict__": [1]},
+        "reason": {"__unsupported__": 7},
+        "deep": nested,
+        "long": {"__unsupported__": "x" * 10_000},
+    }
     out = ans.load(encoded, {"n_bureau": "int"})
     assert out["n_bureau"] == 14
     for name in ("frame", "series", "number", "mapping", "reason"):

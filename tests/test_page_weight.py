@@ -14,9 +14,11 @@ spec.loader.exec_module(page_weight)
 
 
 def html(title: str, body: str = "") -> str:
-    return (f'<!doctype html><html lang="en"><head><title>{title}</title>'
-            f'<link rel="stylesheet" href="_static/theme.css"><script src="_static/theme.js"></script>'
-            f"</head><body><main><h1>{title}</h1>{body}</main></body></html>")
+    return (
+        f'<!doctype html><html lang="en"><head><title>{title}</title>'
+        f'<link rel="stylesheet" href="_static/theme.css"><script src="_static/theme.js"></script>'
+        f"</head><body><main><h1>{title}</h1>{body}</main></body></html>"
+    )
 
 
 @pytest.fixture()
@@ -75,7 +77,8 @@ def test_runs_on_the_built_site_and_flags_a_heavy_page_added_to_it(browser, stud
     page = (site / "glossary.html").read_text(encoding="utf-8")
     (site / "_images" / "synthetic.png").write_bytes(b"\0" * 400_000)
     (site / "synthetic-heavy.html").write_text(
-        page.replace("</main>", '<img src="_images/synthetic.png" alt="synthetic"></main>', 1), encoding="utf-8")
+        page.replace("</main>", '<img src="_images/synthetic.png" alt="synthetic"></main>', 1), encoding="utf-8"
+    )
     assert page_weight.main(["--site", str(site)], browser) == 0
     out = capsys.readouterr().out
     rows = {line.split()[0]: line for line in out.splitlines() if line.split()}

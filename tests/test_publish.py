@@ -16,15 +16,16 @@ import time
 import zipfile
 from pathlib import Path
 
-import helpers
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from helpers import VALIDATOR, hidden_test_leaks, jupyter_cache, site_texts
 
 from course import project
 from course.content import banks, exercises, paths
 from course.publishing import edition, lms
+
+import helpers
+from helpers import VALIDATOR, hidden_test_leaks, jupyter_cache, site_texts
 
 ROOT = paths.ROOT
 WORKFLOW = ROOT / ".github" / "workflows" / "deploy-book.yml"
@@ -44,12 +45,14 @@ def run_steps() -> list[dict]:
 
 # ---------------------------------------------------------------- the workflow, as written
 
+
 def make_dry_run(*args) -> subprocess.CompletedProcess:
     """What `make -n` would run, as a top-level make: under `make test` the inherited MAKEFLAGS
     and MAKELEVEL would add "Entering directory" lines around it."""
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
-    return subprocess.run(["make", "--no-print-directory", "-n", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-n", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
 
 
 @pytest.mark.slow
@@ -68,8 +71,9 @@ def test_deploy_workflow_triggers_permissions_cache_and_failure_reports():
     tests = yaml.safe_load((ROOT / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8"))
     assert tests["name"] == "Tests" and {"push", "pull_request"} <= set(tests[True])
     (job,) = spec["jobs"].values()
-    assert job["if"] == ("github.event.workflow_run.conclusion == 'success' && "
-                         "github.event.workflow_run.event == 'push'")
+    assert job["if"] == (
+        "github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'"
+    )
     checkout = next(s for s in steps() if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}"
     assert spec["permissions"] == {"contents": "write"}
@@ -97,8 +101,9 @@ def test_the_build_step_is_the_readmes_command_and_the_tests_build(monkeypatch):
     # ... which `course build-book`, the tests' student_site fixture and an edition's student
     # site all run (an edition and the fixture into their own folder).
     seen = []
-    monkeypatch.setattr(helpers, "run", lambda cmd, **kw: seen.append(cmd) or
-                        subprocess.CompletedProcess(cmd, 0, "", ""))
+    monkeypatch.setattr(
+        helpers, "run", lambda cmd, **kw: seen.append(cmd) or subprocess.CompletedProcess(cmd, 0, "", "")
+    )
     monkeypatch.setattr(subprocess, "call", lambda cmd, **kw: seen.append(cmd) or 0)
     helpers.build_book(Path("/out"))
     edition.build_student(Path("/out"))
@@ -136,14 +141,25 @@ def checkout_with_site(tmp_path, site: Path) -> tuple[Path, Path]:
 def run_publish_steps(work: Path, tmp_path: Path) -> list[subprocess.CompletedProcess]:
     """The steps after the build, exactly as written, with what the runner provides (the tested
     commit is the workflow_run's head_sha; GITHUB_SHA, main's latest commit, may differ)."""
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RUNNER_TEMP": str(tmp_path),
-           "GITHUB_SHA": "4567def", "LANG": "C.UTF-8"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_SHA": "4567def",
+        "LANG": "C.UTF-8",
+    }
     expressions = {"${{ github.event.workflow_run.head_sha }}": "0123abc"}
     done = []
     for step in run_steps()[1:]:
         step_env = {k: expressions.get(v, v) for k, v in step.get("env", {}).items()}
-        proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=work, capture_output=True,
-                              text=True, env={**env, **step_env}, timeout=300)
+        proc = subprocess.run(
+            ["bash", "-e", "-c", step["run"]],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            env={**env, **step_env},
+            timeout=300,
+        )
         done.append(proc)
         if proc.returncode:
             break
@@ -151,8 +167,9 @@ def run_publish_steps(work: Path, tmp_path: Path) -> list[subprocess.CompletedPr
 
 
 def published(origin: Path) -> set[str]:
-    ls = subprocess.run(["git", "--git-dir", str(origin), "ls-tree", "-r", "--name-only", "gh-pages"],
-                        capture_output=True, text=True)
+    ls = subprocess.run(
+        ["git", "--git-dir", str(origin), "ls-tree", "-r", "--name-only", "gh-pages"], capture_output=True, text=True
+    )
     return set(ls.stdout.split()) if ls.returncode == 0 else set()
 
 
@@ -162,16 +179,18 @@ def test_publish_steps_push_exactly_the_student_site_to_gh_pages(student_site, t
     (work / "_build" / "html" / "kept.ipynb").write_text("{}")  # ignored in main, published here
     procs = run_publish_steps(work, tmp_path)
     assert [p.returncode for p in procs] == [0, 0], procs[-1].stderr
-    site_files = {p.relative_to(work / "_build" / "html").as_posix()
-                  for p in (work / "_build" / "html").rglob("*") if p.is_file()}
+    site_files = {
+        p.relative_to(work / "_build" / "html").as_posix() for p in (work / "_build" / "html").rglob("*") if p.is_file()
+    }
     assert published(origin) == site_files and ".nojekyll" in site_files and "kept.ipynb" in site_files
     assert "README.md" not in published(origin)
     # A second publication replaces the branch: one commit, without the old file.
     (work / "_build" / "html" / "kept.ipynb").unlink()
     assert [p.returncode for p in run_publish_steps(work, tmp_path)] == [0, 0]
     assert "kept.ipynb" not in published(origin)
-    log = subprocess.run(["git", "--git-dir", str(origin), "log", "--format=%s", "gh-pages"],
-                         capture_output=True, text=True).stdout.splitlines()
+    log = subprocess.run(
+        ["git", "--git-dir", str(origin), "log", "--format=%s", "gh-pages"], capture_output=True, text=True
+    ).stdout.splitlines()
     assert log == ["Publish the student site built from 0123abc"]
 
 
@@ -193,6 +212,7 @@ def test_publish_steps_refuse_a_student_site_with_one_instructor_page(student_si
 
 
 # ---------------------------------------------------------------- the changelog
+
 
 def test_changelog_has_an_entry_for_the_current_version():
     entry = edition.changelog_entry(VERSION)
@@ -228,13 +248,19 @@ def test_the_student_site_holds_no_hidden_tests(student_site):
 
 # ---------------------------------------------------------------- editions: refusals
 
-IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache",
-                                "node_modules", "dist", ".otter-venv")
+IGNORE = shutil.ignore_patterns(
+    ".venv", "_build", ".git", "__pycache__", ".pytest_cache", "node_modules", "dist", ".otter-venv"
+)
 
 
 def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                          cwd=root, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 @pytest.fixture()
@@ -297,8 +323,12 @@ def test_refuses_outside_a_git_checkout(tmp_path):
 
 
 def test_the_command_refuses_in_one_paragraph_and_make_release_runs_it(clean_repo):
-    proc = subprocess.run([COURSE, "release-edition", "--version", "9.9.9"], capture_output=True,
-                          text=True, env={**os.environ, "COURSE_ROOT": str(clean_repo)})
+    proc = subprocess.run(
+        [COURSE, "release-edition", "--version", "9.9.9"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COURSE_ROOT": str(clean_repo)},
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("course release-edition: VERSION=9.9.9") and proc.stderr.count("\n") == 1
     dry = make_dry_run("release", "VERSION=1.2.3")
@@ -307,13 +337,17 @@ def test_the_command_refuses_in_one_paragraph_and_make_release_runs_it(clean_rep
 
 # ---------------------------------------------------------------- editions: what is cut
 
+
 def use_built_sites(monkeypatch, student: Path, instructor: Path):
     """Put the session's built sites in place of two more builds."""
+
     def copy_of(site):
         def build(out):
             shutil.copytree(site, out / "_build" / "html")
             return out / "_build" / "html"
+
         return build
+
     monkeypatch.setattr(edition, "build_student", copy_of(student))
     monkeypatch.setattr(edition, "build_instructor", copy_of(instructor))
 
@@ -377,13 +411,16 @@ def test_cuts_an_edition_with_checksums(clean_repo, student_site, instructor_sit
     check_edition(dist, VERSION, commit_time)
     # The checksums do catch a changed archive.
     (dist / VERSION / f"course-{VERSION}-quizzes-gift.zip").write_bytes(b"tampered")
-    assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=dist / VERSION,
-                          capture_output=True).returncode == 1
+    assert (
+        subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=dist / VERSION, capture_output=True).returncode
+        == 1
+    )
 
 
 @pytest.mark.slow
-def test_refuses_a_student_site_that_lost_a_recorded_address(clean_repo, student_site, instructor_site,
-                                                             monkeypatch, tmp_path):
+def test_refuses_a_student_site_that_lost_a_recorded_address(
+    clean_repo, student_site, instructor_site, monkeypatch, tmp_path
+):
     broken = Path(shutil.copytree(student_site, tmp_path / "broken"))
     page = broken / "chapters" / "01_soviets.html"
     page.write_text(page.read_text(encoding="utf-8").replace('id="s000-p3"', 'id="x"'), encoding="utf-8")
@@ -403,8 +440,13 @@ def test_make_release_end_to_end(clean_repo, student_site, tmp_path):
     assert "\nexecute:\n" in text and "  cache:" not in text
     config.write_text(text.replace("\nexecute:\n", f"\nexecute:\n  cache: {cache}\n"), encoding="utf-8")
     git(clean_repo, "commit", "-qam", "reuse the executed notebooks")
-    proc = subprocess.run([COURSE, "release-edition", "--version", VERSION], capture_output=True,
-                          text=True, timeout=1800, env={**os.environ, "COURSE_ROOT": str(clean_repo)})
+    proc = subprocess.run(
+        [COURSE, "release-edition", "--version", VERSION],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={**os.environ, "COURSE_ROOT": str(clean_repo)},
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     log = proc.stdout + proc.stderr
     assert "Using cached notebook" in log and "Executing notebook" not in log

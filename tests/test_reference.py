@@ -42,6 +42,7 @@ def load_yaml(name: str):
 
 # --- data files: schema, then what a schema cannot say --------------------------------------
 
+
 def test_timeline_rows_validate_against_the_schema():
     v = schema("timeline")
     with open(ROOT / "data" / "timeline.csv", encoding="utf-8", newline="") as fh:
@@ -67,18 +68,28 @@ def test_people_validate_and_each_name_is_in_the_paragraphs_cited():
             for n in use["paras"]:
                 assert 1 <= n <= len(paras), (p["id"], use["seed"], n)
                 assert use["as"] in paras[n - 1].replace("\n", " "), (
-                    f"{p['id']}: {use['as']!r} is not in seed {use['seed']} ¶{n}")
+                    f"{p['id']}: {use['as']!r} is not in seed {use['seed']} ¶{n}"
+                )
 
 
 def test_schema_validation_catches_a_bad_row():
     """Positive control: the schema is not vacuous."""
-    bad = {"id": "Bad Id", "start": "1938-7-4", "end": "1938-07-04", "precision": "week",
-           "event": "x", "seed_refs": "002-15", "source": "", "certainty": "probably"}
+    bad = {
+        "id": "Bad Id",
+        "start": "1938-7-4",
+        "end": "1938-07-04",
+        "precision": "week",
+        "event": "x",
+        "seed_refs": "002-15",
+        "source": "",
+        "certainty": "probably",
+    }
     fields = {e.path[0] for e in schema("timeline").iter_errors(bad) if e.path}
     assert fields == {"id", "start", "precision", "event", "seed_refs", "source", "certainty"}
 
 
 # --- pages ----------------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_syllabus_shows_each_chapter_question_and_time_from_the_chapter_page(student_site):
@@ -146,6 +157,7 @@ def test_citation_cff_agrees_with_the_project():
 
 # --- accessibility --------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_every_image_has_real_alt_text(student_site):
     for path in student_site.rglob("*.html"):
@@ -157,7 +169,9 @@ def test_every_image_has_real_alt_text(student_site):
 @pytest.mark.slow
 def test_headings_never_skip_a_level(student_site):
     for path in student_site.rglob("*.html"):
-        levels = [int(h.name[1]) for h in soup(path).select("main article h1, main article h2, "
-                                                            "main article h3, main article h4")]
+        levels = [
+            int(h.name[1])
+            for h in soup(path).select("main article h1, main article h2, main article h3, main article h4")
+        ]
         for a, b in zip(levels, levels[1:]):
             assert b <= a + 1, f"{path.relative_to(student_site)}: h{a} followed by h{b}"

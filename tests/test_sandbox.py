@@ -32,8 +32,9 @@ COURSE = str(Path(sys.executable).parent / "course")
 pytestmark = pytest.mark.slow  # every test grades in the sandbox
 
 
-def notebook(folder: Path, code: str, base: str = "blank", name: str = "submission.ipynb",
-             exercise: str | None = None) -> Path:
+def notebook(
+    folder: Path, code: str, base: str = "blank", name: str = "submission.ipynb", exercise: str | None = None
+) -> Path:
     """The blank student notebook (or the solution) with ``code`` as an extra cell."""
     nb = EX.student_notebook() if base == "blank" else EX.notebook()
     nb.metadata["course"] = {"exercise": exercise or EX.id}
@@ -67,14 +68,14 @@ def test_the_sandbox_is_available_here():
 
 # ---------------------------------------------------------------- 1. identity from the course
 
-EVIL_TESTS = '''
+EVIL_TESTS = """
 import os
 open({marker!r}, "a").write(f"ran as pid {{os.getpid()}}\\n")
 ANSWERS = {{"n_bureau": "int"}}
 POINTS = {{"test_n_bureau": 100}}
 def test_n_bureau(answers):
     pass
-'''
+"""
 
 
 @pytest.mark.parametrize("how", ["absolute", "dotdot", "ci-layout"])
@@ -85,9 +86,11 @@ def test_a_notebook_cannot_choose_its_own_tests(tmp_path, how):
     evil.mkdir(parents=True)
     marker = tmp_path / "PWNED"
     (evil / "tests.py").write_text(EVIL_TESTS.format(marker=str(marker)), encoding="utf-8")
-    ids = {"absolute": str(evil),
-           "dotdot": os.path.relpath(evil, paths.EXERCISES),
-           "ci-layout": "../submissions/mallory"}
+    ids = {
+        "absolute": str(evil),
+        "dotdot": os.path.relpath(evil, paths.EXERCISES),
+        "ci-layout": "../submissions/mallory",
+    }
     path = notebook(evil, "pass", exercise=ids[how])
     report = run(path, hidden_tests=tmp_path / "submissions")
     assert report["status"] == "could not grade" and "no exercise" in report["message"]
@@ -102,8 +105,7 @@ def test_the_exercises_tests_are_read_not_run_by_the_grader(tmp_path, monkeypatc
     its own process would run whatever that file holds."""
     tests = tmp_path / "tests.py"
     marker = tmp_path / "ran"
-    tests.write_text(f"open({str(marker)!r}, 'w')\nANSWERS = {{'a': 'int', 'b': 'str'}}\n",
-                     encoding="utf-8")
+    tests.write_text(f"open({str(marker)!r}, 'w')\nANSWERS = {{'a': 'int', 'b': 'str'}}\n", encoding="utf-8")
     assert exercises.declared(tests, "ANSWERS") == {"a": "int", "b": "str"}
     assert not marker.exists()
 
@@ -114,14 +116,15 @@ def test_hidden_tests_missing_for_the_exercise_stop_grading(tmp_path):
     (tmp_path / "hidden" / "02_party").mkdir(parents=True)
     (tmp_path / "hidden" / "02_party" / "tests.py").write_text("ANSWERS = {}\n", encoding="utf-8")
     path = notebook(tmp_path, "pass", base="solution")
-    done = subprocess.run([COURSE, "grade", str(path), "--hidden-tests", str(tmp_path / "hidden")],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [COURSE, "grade", str(path), "--hidden-tests", str(tmp_path / "hidden")], capture_output=True, text=True
+    )
     assert done.returncode == 2 and "no tests for exercise 01_soviets" in done.stderr
 
 
 # ---------------------------------------------------------------- 2. an allow-list, not a deny-list
 
-LIST_VISIBLE = r'''
+LIST_VISIBLE = r"""
 import os
 seen = []
 for top in sorted(os.listdir("/")):
@@ -132,7 +135,7 @@ for top in sorted(os.listdir("/")):
         seen += [os.path.join(folder, f) for f in files]
 unexpected = [p for p in seen if not p.startswith(ALLOWED)]
 raise RuntimeError(f"{len(seen)} files; unexpected: {unexpected[:4]!r}")
-'''
+"""
 
 
 def test_the_notebook_sees_only_what_it_needs(tmp_path):
@@ -140,9 +143,16 @@ def test_the_notebook_sees_only_what_it_needs(tmp_path):
     rest of the machine (.git, other checkouts, other submissions, owner-only files). Now the
     notebook's whole file system is walked and held to an allow-list."""
     python = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)})
-    allowed = (f"{sandbox.HOME}/", os.path.join(sandbox.PACKAGE_ROOT, "course") + "/",
-               str(paths.DATA) + "/", str(paths.SEEDS) + "/", str(paths.QUIZZES) + "/",
-               *(str(p) for p in paths.EXERCISES.glob("*/tests.py")), "/etc/ld.so.", "/etc/localtime")
+    allowed = (
+        f"{sandbox.HOME}/",
+        os.path.join(sandbox.PACKAGE_ROOT, "course") + "/",
+        str(paths.DATA) + "/",
+        str(paths.SEEDS) + "/",
+        str(paths.QUIZZES) + "/",
+        *(str(p) for p in paths.EXERCISES.glob("*/tests.py")),
+        "/etc/ld.so.",
+        "/etc/localtime",
+    )
     code = f"SKIP = {python!r}\nALLOWED = {allowed!r}\n" + LIST_VISIBLE
     found = said(run(notebook(tmp_path, code)))
     assert found.endswith("unexpected: []") and int(found.split()[0]) > 50, found
@@ -156,22 +166,33 @@ def test_git_history_relative_hidden_tests_and_other_notebooks_are_out_of_reach(
     hidden.mkdir(parents=True)
     (hidden / "tests.py").write_text(
         "ANSWERS = {'n_bureau': 'int'}\n# HIDDEN-SECRET-7f3a\n"
-        "def test_n_bureau_value(answers):\n    assert answers['n_bureau'] == -1\n", encoding="utf-8")
+        "def test_n_bureau_value(answers):\n    assert answers['n_bureau'] == -1\n",
+        encoding="utf-8",
+    )
     alice = notebook(tmp_path / "class", "pass", base="solution", name="alice.ipynb")
-    probes = [str(paths.ROOT / ".git"), str(paths.ROOT / "exercises" / EX.id / "exercise.md"),
-              "hidden/01_soviets/tests.py", str(hidden / "tests.py"), str(alice),
-              str(alice.with_suffix(".report.json")), str(tmp_path)]
-    code = ("import os, subprocess\nfound = []\n"
-            f"for p in {probes!r}:\n"
-            "    if os.path.exists(p):\n        found.append(p)\n"
-            f"git = subprocess.run(['git', '-C', {str(paths.ROOT)!r}, 'show', "
-            "'HEAD:exercises/01_soviets/exercise.md'], capture_output=True)\n"
-            "if git.returncode == 0:\n    found.append('git show')\n"
-            "raise RuntimeError(repr(found))")
+    probes = [
+        str(paths.ROOT / ".git"),
+        str(paths.ROOT / "exercises" / EX.id / "exercise.md"),
+        "hidden/01_soviets/tests.py",
+        str(hidden / "tests.py"),
+        str(alice),
+        str(alice.with_suffix(".report.json")),
+        str(tmp_path),
+    ]
+    code = (
+        "import os, subprocess\nfound = []\n"
+        f"for p in {probes!r}:\n"
+        "    if os.path.exists(p):\n        found.append(p)\n"
+        f"git = subprocess.run(['git', '-C', {str(paths.ROOT)!r}, 'show', "
+        "'HEAD:exercises/01_soviets/exercise.md'], capture_output=True)\n"
+        "if git.returncode == 0:\n    found.append('git show')\n"
+        "raise RuntimeError(repr(found))"
+    )
     bob = notebook(tmp_path / "class", code, name="bob.ipynb")
     monkeypatch.chdir(tmp_path)
-    done = subprocess.run([COURSE, "grade", str(alice), str(bob), "--hidden-tests", "hidden"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [COURSE, "grade", str(alice), str(bob), "--hidden-tests", "hidden"], capture_output=True, text=True
+    )
     assert done.returncode == 1, done.stderr
     report = json.loads(bob.with_suffix(".report.json").read_text(encoding="utf-8"))
     assert said(report) == "[]"
@@ -183,8 +204,10 @@ def test_mountinfo_names_nothing_hidden(tmp_path):
     hidden = tmp_path / "teacher-private" / "hidden-tests"
     (hidden / EX.id).mkdir(parents=True)
     (hidden / EX.id / "tests.py").write_text("ANSWERS = {}\n", encoding="utf-8")
-    code = ("info = open('/proc/self/mountinfo').read()\n"
-            f"raise RuntimeError(repr([w for w in ['teacher-private', {str(tmp_path)!r}] if w in info]))")
+    code = (
+        "info = open('/proc/self/mountinfo').read()\n"
+        f"raise RuntimeError(repr([w for w in ['teacher-private', {str(tmp_path)!r}] if w in info]))"
+    )
     assert said(run(notebook(tmp_path / "sub", code), hidden_tests=hidden)) == "[]"
 
 
@@ -195,11 +218,13 @@ def test_owner_only_files_stay_unreadable(tmp_path):
     private = tmp_path / "teacher-token"
     private.write_text("TEACHER-PRIVATE-91c2", encoding="utf-8")
     private.chmod(0o600)
-    code = ("import os\nout = [os.getuid()]\n"
-            f"for p in [{str(private)!r}, '/etc/shadow', '/root', os.path.expanduser('~root')]:\n"
-            "    try:\n        out.append(open(p).read()[:40])\n    except OSError as e:\n"
-            "        out.append(type(e).__name__)\n"
-            "raise RuntimeError(repr(out))")
+    code = (
+        "import os\nout = [os.getuid()]\n"
+        f"for p in [{str(private)!r}, '/etc/shadow', '/root', os.path.expanduser('~root')]:\n"
+        "    try:\n        out.append(open(p).read()[:40])\n    except OSError as e:\n"
+        "        out.append(type(e).__name__)\n"
+        "raise RuntimeError(repr(out))"
+    )
     out = eval(said(run(notebook(tmp_path / "sub", code))))  # noqa: S307
     assert out[0] != 0 and "TEACHER-PRIVATE-91c2" not in repr(out)
     if os.geteuid() == 0:
@@ -208,19 +233,24 @@ def test_owner_only_files_stay_unreadable(tmp_path):
 
 # ---------------------------------------------------------------- 3. students apart from each other
 
+
 def test_nothing_written_in_one_run_reaches_the_next(tmp_path):
     """Items 34, 37, 42: /dev was the host's and writable; a blank notebook graded later read
     the answers an earlier one left there. Every writable place is now a fresh tmpfs per run,
     and /dev is read-only."""
     name = f"/dev/.rt_class_answers_{os.getpid()}_{time.monotonic_ns()}"  # this test's own
-    write = ("import os\nfails = []\n"
-             f"for p in [{name!r}, '/dev/shm/rt', '/tmp/rt', os.path.expanduser('~/rt')]:\n"
-             "    try:\n        open(p, 'w').write('14')\n    except OSError as e:\n"
-             "        fails.append(p)\n"
-             "raise RuntimeError(repr(fails))")
+    write = (
+        "import os\nfails = []\n"
+        f"for p in [{name!r}, '/dev/shm/rt', '/tmp/rt', os.path.expanduser('~/rt')]:\n"
+        "    try:\n        open(p, 'w').write('14')\n    except OSError as e:\n"
+        "        fails.append(p)\n"
+        "raise RuntimeError(repr(fails))"
+    )
     assert eval(said(run(notebook(tmp_path / "a", write)))) == [name]  # noqa: S307
-    read = (f"import os\nfound = [p for p in [{name!r}, '/dev/shm/rt', '/tmp/rt', "
-            "os.path.expanduser('~/rt')] if os.path.exists(p)]\nraise RuntimeError(repr(found))")
+    read = (
+        f"import os\nfound = [p for p in [{name!r}, '/dev/shm/rt', '/tmp/rt', "
+        "os.path.expanduser('~/rt')] if os.path.exists(p)]\nraise RuntimeError(repr(found))"
+    )
     assert said(run(notebook(tmp_path / "b", read))) == "[]"
     assert not Path(name).exists()
 
@@ -239,16 +269,19 @@ def test_shared_memory_is_not_shared_between_students(tmp_path):
     namespace now."""
     key = 0x52540000 + os.getpid() % 0xFFFF  # this test's own: none of the host's
     shm = SHM.format(key=hex(key))
-    alice = shm + ("seg = libc.shmget(KEY, 4096, 0o1000 | 0o666)\nassert seg >= 0, ctypes.get_errno()\n"
-                   "ctypes.memmove(libc.shmat(seg, None, 0), b'14', 2)\ntime.sleep(6)")
-    bob = shm + ("found = -1\nfor _ in range(40):\n    found = libc.shmget(KEY, 0, 0)\n"
-                 "    if found >= 0:\n        break\n    time.sleep(0.2)\n"
-                 "raise RuntimeError(f'segment {found}')")
+    alice = shm + (
+        "seg = libc.shmget(KEY, 4096, 0o1000 | 0o666)\nassert seg >= 0, ctypes.get_errno()\n"
+        "ctypes.memmove(libc.shmat(seg, None, 0), b'14', 2)\ntime.sleep(6)"
+    )
+    bob = shm + (
+        "found = -1\nfor _ in range(40):\n    found = libc.shmget(KEY, 0, 0)\n"
+        "    if found >= 0:\n        break\n    time.sleep(0.2)\n"
+        "raise RuntimeError(f'segment {found}')"
+    )
     subs = tmp_path / "subs"
     notebook(subs, alice, name="alice.ipynb")
     notebook(subs, bob, name="bob.ipynb")
-    reports = batch.grade_all(subs, tmp_path / "out", workers=2, limits=FAST,
-                              stream=io.StringIO())
+    reports = batch.grade_all(subs, tmp_path / "out", workers=2, limits=FAST, stream=io.StringIO())
     bobs = next(r for r in reports if r["student"] == "bob")
     assert said(bobs) == "segment -1"
     host = subprocess.run(["ipcs", "-m"], capture_output=True, text=True).stdout
@@ -281,12 +314,14 @@ def test_host_unix_sockets_cannot_be_reached(tmp_path):
     stop = False
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    code = ("import socket\nout = []\n"
-            f"for a in [{str(path)!r}, '\\0course-test-abstract-socket']:\n"
-            "    s = socket.socket(socket.AF_UNIX)\n"
-            "    try:\n        s.connect(a)\n        s.send(b'hello')\n        out.append('connected')\n"
-            "    except OSError as e:\n        out.append(type(e).__name__)\n"
-            "raise RuntimeError(repr(out))")
+    code = (
+        "import socket\nout = []\n"
+        f"for a in [{str(path)!r}, '\\0course-test-abstract-socket']:\n"
+        "    s = socket.socket(socket.AF_UNIX)\n"
+        "    try:\n        s.connect(a)\n        s.send(b'hello')\n        out.append('connected')\n"
+        "    except OSError as e:\n        out.append(type(e).__name__)\n"
+        "raise RuntimeError(repr(out))"
+    )
     try:
         out = eval(said(run(notebook(tmp_path / "sub", code))))  # noqa: S307
     finally:
@@ -299,34 +334,43 @@ def test_host_unix_sockets_cannot_be_reached(tmp_path):
 
 # ---------------------------------------------------------------- 4. limits per run
 
+
 def test_memory_is_capped_for_the_whole_run(tmp_path):
     """Item 40: four children of 700 MB each took 3 GB under a 2 GB cap per process."""
-    code = ("import os, time\nkids = []\nfor _ in range(4):\n    pid = os.fork()\n"
-            "    if pid == 0:\n        block = bytearray(450 * 2**20)\n        time.sleep(20)\n"
-            "        os._exit(0)\n    kids.append(pid)\nfor pid in kids:\n    os.waitpid(pid, 0)")
-    report = run(notebook(tmp_path, code, base="solution"),
-                 limits=Limits(cell_timeout=30, total_timeout=60, memory_mb=1500))
+    code = (
+        "import os, time\nkids = []\nfor _ in range(4):\n    pid = os.fork()\n"
+        "    if pid == 0:\n        block = bytearray(450 * 2**20)\n        time.sleep(20)\n"
+        "        os._exit(0)\n    kids.append(pid)\nfor pid in kids:\n    os.waitpid(pid, 0)"
+    )
+    report = run(
+        notebook(tmp_path, code, base="solution"), limits=Limits(cell_timeout=30, total_timeout=60, memory_mb=1500)
+    )
     assert "more than 1500 MB of memory together" in report["message"]
     assert report["score"] == 0  # the run was stopped before it could hand in its answers
 
 
 def test_a_fork_bomb_is_contained(tmp_path):
     """Item 41: nothing bounded the number of processes."""
-    code = ("import os, time\nmade = 0\nfor _ in range(10_000):\n    try:\n        pid = os.fork()\n"
-            "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(30)\n"
-            "        os._exit(0)\n    made += 1\nraise RuntimeError(str(made))")
-    report = run(notebook(tmp_path, code, base="solution"),
-                 limits=Limits(cell_timeout=10, total_timeout=60, processes=32))
+    code = (
+        "import os, time\nmade = 0\nfor _ in range(10_000):\n    try:\n        pid = os.fork()\n"
+        "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(30)\n"
+        "        os._exit(0)\n    made += 1\nraise RuntimeError(str(made))"
+    )
+    report = run(
+        notebook(tmp_path, code, base="solution"), limits=Limits(cell_timeout=10, total_timeout=60, processes=32)
+    )
     assert int(said(report)) < 32
     assert report["score"] == 4  # the children are ended; the answers are graded
 
 
 def test_the_disk_a_run_can_fill_is_bounded(tmp_path):
     """Item 42: 441 MB written, with no total cap."""
-    code = ("import os\nwritten = 0\nfor place in ['.', '/tmp', '/dev/shm']:\n    n = 0\n"
-            "    while True:\n        try:\n            with open(f'{place}/fill{n}', 'wb') as fh:\n"
-            "                fh.write(b'x' * 2**20 * 8)\n        except OSError:\n            break\n"
-            "        n += 1\n        written += 8\nraise RuntimeError(str(written))")
+    code = (
+        "import os\nwritten = 0\nfor place in ['.', '/tmp', '/dev/shm']:\n    n = 0\n"
+        "    while True:\n        try:\n            with open(f'{place}/fill{n}', 'wb') as fh:\n"
+        "                fh.write(b'x' * 2**20 * 8)\n        except OSError:\n            break\n"
+        "        n += 1\n        written += 8\nraise RuntimeError(str(written))"
+    )
     report = run(notebook(tmp_path, code, base="solution"), limits=Limits(disk_mb=32))
     assert int(said(report)) <= 32 + 64 + 64
     assert report["score"] == 4
@@ -343,24 +387,31 @@ def test_a_notebook_too_large_is_refused_before_it_is_read(tmp_path):
 
 # ---------------------------------------------------------------- 5. without the sandbox
 
+
 def test_without_bubblewrap_grading_stops_and_names_it(tmp_path):
     path = notebook(tmp_path, "pass", base="solution")
     env = {**os.environ, "PATH": str(tmp_path / "no-such-folder")}
     done = subprocess.run([COURSE, "grade", str(path)], capture_output=True, text=True, env=env)
     assert done.returncode == 2 and "bubblewrap" in done.stderr
     assert "--trusted-code-no-sandbox" in done.stderr and not path.with_suffix(".report.json").exists()
-    done = subprocess.run([COURSE, "grade", str(path), "--trusted-code-no-sandbox"],
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [COURSE, "grade", str(path), "--trusted-code-no-sandbox"], capture_output=True, text=True, env=env
+    )
     assert done.returncode == 0 and "WITHOUT the sandbox" in done.stdout
     report = json.loads(path.with_suffix(".report.json").read_text(encoding="utf-8"))
     assert report["isolation"] == "none" and "WITHOUT the sandbox" in report["message"]
     # A class: refused as a whole without the flag; with it, the gradebook says so on each row.
     out = tmp_path / "results"
-    done = subprocess.run([COURSE, "grade-all", str(tmp_path), "--out", str(out)],
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [COURSE, "grade-all", str(tmp_path), "--out", str(out)], capture_output=True, text=True, env=env
+    )
     assert done.returncode == 2 and "bubblewrap" in done.stderr and not out.exists()
-    done = subprocess.run([COURSE, "grade-all", str(tmp_path), "--out", str(out),
-                           "--trusted-code-no-sandbox"], capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [COURSE, "grade-all", str(tmp_path), "--out", str(out), "--trusted-code-no-sandbox"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     assert "WITHOUT the sandbox" in (out / "gradebook.csv").read_text(encoding="utf-8")
 

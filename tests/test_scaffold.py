@@ -20,11 +20,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course.content import banks, chapters, paths, questions, seeds
-
 from course.authoring import scaffold
 from course.authoring.scaffold import TEMPLATE_SECTIONS
+from course.content import banks, chapters, paths, questions, seeds
 from course.content.chapters import outline as chapter_outline
+
 from helpers import reuse_executed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,7 @@ the clerk’s wording is what the next meeting will read — and what the histor
 A record is evidence of what someone wanted remembered. That is not the same as evidence of \
 what happened, but it is not nothing either: the café owner’s ledger and the minister’s \
 circular both tell us who was expected to read them.
-""".encode("utf-8")
+""".encode()
 TITLE = "A Note on Office Clerks"
 REAL = seeds.chapters()  # the course's chapters (a draft among them, perhaps)
 NUMBER = max(int(slug[:2]) for slug, _ in REAL) + 1  # what the new chapter is given: the next number
@@ -59,8 +59,13 @@ N = len(seeds.split_paragraphs(SAMPLE.decode("utf-8")))
 
 def copy_repo(dest: Path) -> None:
     """The repository's own files (tracked or new, not ignored): what a clone would hold."""
-    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z"],
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z"], capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for rel in filter(None, listed):
         if (ROOT / rel).is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -69,18 +74,32 @@ def copy_repo(dest: Path) -> None:
 
 def course(repo: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, "COURSE_ROOT": str(repo)}
-    return subprocess.run([str(BIN / "course"), *args], capture_output=True, text=True, env=env,
-                          timeout=timeout)
+    return subprocess.run([str(BIN / "course"), *args], capture_output=True, text=True, env=env, timeout=timeout)
 
 
 def new_chapter(repo: Path, text: Path, *extra: str, title: str = TITLE) -> subprocess.CompletedProcess:
-    return course(repo, "new-chapter", str(text), "--title", title, "--author",
-                  "The course's test suite", "--date", "2026", "--kind", "secondary", *extra)
+    return course(
+        repo,
+        "new-chapter",
+        str(text),
+        "--title",
+        title,
+        "--author",
+        "The course's test suite",
+        "--date",
+        "2026",
+        "--kind",
+        "secondary",
+        *extra,
+    )
 
 
 def snapshot(repo: Path) -> dict[str, str]:
-    return {str(p.relative_to(repo)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in repo.rglob("*") if p.is_file() and "_build" not in p.relative_to(repo).parts}
+    return {
+        str(p.relative_to(repo)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in repo.rglob("*")
+        if p.is_file() and "_build" not in p.relative_to(repo).parts
+    }
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -106,24 +125,40 @@ def site(made, student_site) -> Path:
     # notebooks, which the session's student build ran, need not run again; the new one runs.
     reuse_executed(student_site, made.repo)
     env = {**os.environ, "COURSE_ROOT": str(made.repo)}
-    proc = subprocess.run([str(BIN / "jupyter-book"), "build", str(made.repo), "-W", "-n", "--keep-going"],
-                          capture_output=True, text=True, env=env, timeout=1800)
+    proc = subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(made.repo), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
     assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     return made.repo / "_build" / "html"
 
 
 # ---------------------------------------------------------------- what is written
 
+
 def test_writes_the_chapter_files_and_changes_only_catalogue_and_toc(made):
     after = snapshot(made.repo)
     added = sorted(set(after) - set(made.before))
     changed = sorted(p for p in made.before if after[p] != made.before[p])
-    assert added == sorted([
-        f"seeds/{SEED}_2026_a_note_on_office_clerks.txt", f"chapters/{SLUG}.md",
-        f"chapters/{SLUG}_notebook.md", f"chapters/{SLUG}_exercise.md",
-        f"exercises/{SLUG}/exercise.md", f"exercises/{SLUG}/tests.py", f"exercises/{SLUG}/checks.py",
-        f"quizzes/{SLUG}.yml", f"instructor/answers/{SLUG}.yml", f"instructor/hidden-tests/{SLUG}/tests.py",
-        f"instructor/{SLUG}_key.md", f"instructor/{SLUG}_lesson.md"])
+    assert added == sorted(
+        [
+            f"seeds/{SEED}_2026_a_note_on_office_clerks.txt",
+            f"chapters/{SLUG}.md",
+            f"chapters/{SLUG}_notebook.md",
+            f"chapters/{SLUG}_exercise.md",
+            f"exercises/{SLUG}/exercise.md",
+            f"exercises/{SLUG}/tests.py",
+            f"exercises/{SLUG}/checks.py",
+            f"quizzes/{SLUG}.yml",
+            f"instructor/answers/{SLUG}.yml",
+            f"instructor/hidden-tests/{SLUG}/tests.py",
+            f"instructor/{SLUG}_key.md",
+            f"instructor/{SLUG}_lesson.md",
+        ]
+    )
     assert changed == ["_toc.yml", "links/addresses.txt", "seeds/catalogue.yml"]
     assert f"Seed {SEED} ({N} paragraphs) and draft chapter {SLUG}" in made.out
 
@@ -150,8 +185,9 @@ def test_quiz_bank_is_an_empty_draft_that_validates(made):
     assert f"{SLUG} (0 items)" in proc.stdout
     # Positive control: the same bank without the draft mark is refused.
     problems = banks.validate({"chapter": SLUG, "items": []}, f"quizzes/{SLUG}.yml")
-    assert problems == [f"quizzes/{SLUG}.yml: the bank has no items (only a bank marked "
-                        "'draft: true' may be empty) (at items)"]
+    assert problems == [
+        f"quizzes/{SLUG}.yml: the bank has no items (only a bank marked 'draft: true' may be empty) (at items)"
+    ]
 
 
 def test_chapter_time_is_front_matter_for_the_author_to_fill(made, tmp_path):
@@ -173,8 +209,10 @@ def test_chapter_is_added_at_the_end_of_the_chapters_part(made):
     old = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     new = yaml.safe_load((made.repo / "_toc.yml").read_text(encoding="utf-8"))
     chapters = next(p for p in new["parts"] if p["caption"] == "Chapters")["chapters"]
-    assert chapters[-1] == {"file": f"chapters/{SLUG}", "sections": [
-        {"file": f"chapters/{SLUG}_notebook"}, {"file": f"chapters/{SLUG}_exercise"}]}
+    assert chapters[-1] == {
+        "file": f"chapters/{SLUG}",
+        "sections": [{"file": f"chapters/{SLUG}_notebook"}, {"file": f"chapters/{SLUG}_exercise"}],
+    }
     chapters.pop()
     assert new == old, "nothing else in the toc changes"
 
@@ -188,8 +226,18 @@ def toc_root(tmp_path: Path, toc: dict) -> Path:
 
 
 def new_entry_in(root: Path) -> str:
-    ch = scaffold.Chapter(seed=SEED, slug=SLUG, title=TITLE, author="", date="", kind="secondary",
-                          seed_file="", received_as="", data=b"", paragraphs=N)
+    ch = scaffold.Chapter(
+        seed=SEED,
+        slug=SLUG,
+        title=TITLE,
+        author="",
+        date="",
+        kind="secondary",
+        seed_file="",
+        received_as="",
+        data=b"",
+        paragraphs=N,
+    )
     with paths.using(root):
         return scaffold._toc_with(ch)
 
@@ -199,15 +247,22 @@ def test_the_chapters_part_is_found_by_its_pages_not_its_caption(tmp_path):
     part = next(p for p in toc["parts"] if p["caption"] == "Chapters")
     part["caption"] = "Readings, week by week"
     new = yaml.safe_load(new_entry_in(toc_root(tmp_path, toc)))
-    part["chapters"].append({"file": f"chapters/{SLUG}", "sections": [
-        {"file": f"chapters/{SLUG}_notebook"}, {"file": f"chapters/{SLUG}_exercise"}]})
+    part["chapters"].append(
+        {
+            "file": f"chapters/{SLUG}",
+            "sections": [{"file": f"chapters/{SLUG}_notebook"}, {"file": f"chapters/{SLUG}_exercise"}],
+        }
+    )
     assert new == toc
 
 
-@pytest.mark.parametrize("where, expected", [
-    ("nowhere", "no part of _toc.yml lists the chapters of seeds/catalogue.yml (chapters/01_soviets, "),
-    ("two parts", "more than one part of _toc.yml lists ('Chapters', 'More chapters') the chapters"),
-])
+@pytest.mark.parametrize(
+    "where, expected",
+    [
+        ("nowhere", "no part of _toc.yml lists the chapters of seeds/catalogue.yml (chapters/01_soviets, "),
+        ("two parts", "more than one part of _toc.yml lists ('Chapters', 'More chapters') the chapters"),
+    ],
+)
 def test_a_toc_whose_chapters_cannot_be_told_apart_is_refused(tmp_path, where, expected):
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     part = next(p for p in toc["parts"] if p["caption"] == "Chapters")
@@ -227,8 +282,12 @@ def test_the_new_pages_and_paragraphs_are_recorded_addresses(made):
     old = addresses.read_recorded(ROOT / "links" / "addresses.txt")
     new = addresses.read_recorded(made.repo / "links" / "addresses.txt")
     page = f"chapters/{SLUG}.html"
-    assert new - old == {page, f"chapters/{SLUG}_notebook.html", f"chapters/{SLUG}_exercise.html",
-                         *(f"{page}#{seeds.anchor(SEED, n)}" for n in range(1, N + 1))}
+    assert new - old == {
+        page,
+        f"chapters/{SLUG}_notebook.html",
+        f"chapters/{SLUG}_exercise.html",
+        *(f"{page}#{seeds.anchor(SEED, n)}" for n in range(1, N + 1)),
+    }
     assert old <= new
     text = (made.repo / "links" / "addresses.txt").read_text(encoding="utf-8")
     addresses.write_recorded(new, made.base / "rewritten.txt")  # the file keeps the record's own form
@@ -299,6 +358,7 @@ def test_exercise_skeleton_releases_and_grades(made, tmp_path):
 
 # ---------------------------------------------------------------- the built book
 
+
 @pytest.mark.slow
 def test_page_renders_the_whole_reading_with_one_anchor_per_paragraph(site):
     html = (site / "chapters" / f"{SLUG}.html").read_text(encoding="utf-8")
@@ -319,8 +379,7 @@ def test_every_template_section_is_a_todo_box_under_a_draft_banner(site):
     banner = main.select_one(f".admonition.{scaffold.DRAFT_CLASS}")
     assert banner and "Draft chapter" in banner.get_text()
     assert banner.sourceline < first_h2.sourceline, "the banner comes before the first section"
-    sections = {" ".join(h.get_text().split()).rstrip("#"): h.find_parent("section")
-                for h in main.select("h2")}
+    sections = {" ".join(h.get_text().split()).rstrip("#"): h.find_parent("section") for h in main.select("h2")}
     for name in TEMPLATE_SECTIONS:
         heading = next((h for h in sections if h.startswith(name)), None)
         assert heading, f"no section {name!r}: {list(sections)}"
@@ -379,6 +438,7 @@ def test_syllabus_lists_the_draft_without_counting_its_time(site):
 
 # ---------------------------------------------------------------- refusals
 
+
 def refuse(made, name: str, data: bytes | None, *extra: str, title: str = "Another text"):
     text = made.base / name
     if data is not None:
@@ -395,25 +455,36 @@ def refuse(made, name: str, data: bytes | None, *extra: str, title: str = "Anoth
 OTHER = b"A different text.\n\nIt has two paragraphs.\n"
 
 
-@pytest.mark.parametrize("name, data, expected", [
-    ("latin1.txt", "Caf\xe9 society in 1927.\n\nA second paragraph.\n".encode("latin-1"),
-     "is not UTF-8 text: byte 0xe9 at position 3"),
-    ("picture.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "is a binary file"),
-    ("empty.txt", b"", "is empty"),
-    ("blank.txt", b"  \n\n\t\r\n   \n", "is empty"),
-    ("missing.txt", None, "does not exist"),
-], ids=["latin-1", "binary", "empty", "whitespace", "missing"])
+@pytest.mark.parametrize(
+    "name, data, expected",
+    [
+        (
+            "latin1.txt",
+            "Caf\xe9 society in 1927.\n\nA second paragraph.\n".encode("latin-1"),
+            "is not UTF-8 text: byte 0xe9 at position 3",
+        ),
+        ("picture.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "is a binary file"),
+        ("empty.txt", b"", "is empty"),
+        ("blank.txt", b"  \n\n\t\r\n   \n", "is empty"),
+        ("missing.txt", None, "does not exist"),
+    ],
+    ids=["latin-1", "binary", "empty", "whitespace", "missing"],
+)
 def test_refuses_what_is_not_a_utf8_text(made, name, data, expected):
     assert expected in refuse(made, name, data)
 
 
-@pytest.mark.parametrize("extra, expected", [
-    (["--id", "002"], "seed id 002 is already taken by 002_trotsky_1938"),
-    (["--id", SEED], f"seed id {SEED} is already taken"),
-    (["--slug", SLUG], f"chapter {SLUG} already exists"),
-    (["--slug", "03_other"], "chapter number 03 is already used by 03_drive_out"),
-    (["--slug", "Other Text"], "a chapter slug is two digits"),
-], ids=["old-id", "new-id", "slug", "number", "bad-slug"])
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        (["--id", "002"], "seed id 002 is already taken by 002_trotsky_1938"),
+        (["--id", SEED], f"seed id {SEED} is already taken"),
+        (["--slug", SLUG], f"chapter {SLUG} already exists"),
+        (["--slug", "03_other"], "chapter number 03 is already used by 03_drive_out"),
+        (["--slug", "Other Text"], "a chapter slug is two digits"),
+    ],
+    ids=["old-id", "new-id", "slug", "number", "bad-slug"],
+)
 def test_refuses_an_existing_id_or_chapter(made, extra, expected):
     assert expected in refuse(made, "other.txt", OTHER, *extra)
 
@@ -436,6 +507,7 @@ def test_refuses_a_text_already_catalogued(made):
 
 # ---------------------------------------------------------------- all or nothing
 
+
 def test_a_failed_write_puts_everything_back(tmp_path):
     kept = tmp_path / "catalogue.yml"
     kept.write_text("old\n", encoding="utf-8")
@@ -452,7 +524,7 @@ def test_a_failed_write_puts_everything_back(tmp_path):
 # ---------------------------------------------------------------- a sixth chapter, and the suite
 
 # Another text for it, so that the copy's own test_scaffold can still make its chapter from SAMPLE.
-SIXTH = """Minutes of a Meeting That Did Not Happen
+SIXTH = b"""Minutes of a Meeting That Did Not Happen
 
 A note written for the course's tests
 
@@ -460,7 +532,7 @@ The committee was to meet on the first Monday of the month. It did not: the chai
 and the secretary had no key to the room.
 
 The minutes were written all the same, and they record a vote.
-""".encode("utf-8")
+"""
 
 
 @pytest.mark.slow
@@ -487,8 +559,9 @@ def test_a_new_chapter_leaves_the_fast_tests_green_with_no_test_edited(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}
     env["PYTHONPATH"] = str(repo)
     pytest_cmd = [sys.executable, "-m", "pytest", "-m", "not slow", "-q", "-p", "no:cacheprovider"]
-    listed = subprocess.run([*pytest_cmd, "--collect-only"], cwd=repo, env=env, capture_output=True,
-                            text=True, timeout=600)
+    listed = subprocess.run(
+        [*pytest_cmd, "--collect-only"], cwd=repo, env=env, capture_output=True, text=True, timeout=600
+    )
     assert f"[{slug}]" in listed.stdout, "the copy's tests see the new chapter"
     proc = subprocess.run(pytest_cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=3600)
     assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-2000:]

@@ -12,8 +12,20 @@ from course.content import seeds
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "seeds"
 CATALOGUE = yaml.safe_load((ROOT / "seeds" / "catalogue.yml").read_text(encoding="utf-8"))
-FIELDS = {"id", "file", "received_as", "title", "author", "date", "kind", "original_publication",
-          "transcription", "rights", "sha256", "chapter"}
+FIELDS = {
+    "id",
+    "file",
+    "received_as",
+    "title",
+    "author",
+    "date",
+    "kind",
+    "original_publication",
+    "transcription",
+    "rights",
+    "sha256",
+    "chapter",
+}
 
 
 def test_catalogue_lists_the_seeds_in_order_with_every_field():
@@ -48,7 +60,13 @@ def test_only_catalogued_texts_in_seeds_folder():
 def test_paragraph_rule():
     text = "Title line\n\nSubtitle\nsecond line\n\n\nA paragraph\nwrapped.\n\n  1. one\n  2. two\n\n1. A note."
     assert seeds.split_paragraphs(text) == [
-        "Title line", "Subtitle\nsecond line", "A paragraph\nwrapped.", "1. one", "2. two", "1. A note."]
+        "Title line",
+        "Subtitle\nsecond line",
+        "A paragraph\nwrapped.",
+        "1. one",
+        "2. two",
+        "1. A note.",
+    ]
 
 
 def test_seed_000_paragraphs():
@@ -56,7 +74,7 @@ def test_seed_000_paragraphs():
     assert len(paras) == 28
     assert paras[0] == "Leon Trotsky"
     assert paras[3].startswith("THE bureaucratic apparatus")
-    assert paras[20].startswith("1. To adopt a firm policy")   # the six demands are ¶21–26
+    assert paras[20].startswith("1. To adopt a firm policy")  # the six demands are ¶21–26
     assert paras[25].startswith("6. We must bring it about")
     assert paras[27] == "2. Pravda, December 13, 1925."
 
@@ -71,5 +89,5 @@ def test_emendations_table_is_well_formed():
     with open(ROOT / "seeds" / "emendations.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert rows and set(rows[0]) == {"seed", "paragraph", "original", "reading", "reason"}
-    for em in seeds.emendations():     # raises if an original is not found exactly once
+    for em in seeds.emendations():  # raises if an original is not found exactly once
         assert em.original != em.reading and em.reason

@@ -16,7 +16,7 @@ def test_display_bundle_carries_the_widget_and_the_static_view():
     assert bundle["text/plain"].startswith("Quiz s000-q01")
 
 
-DRIVE = '''
+DRIVE = """
 from course.notebook import quiz
 q = quiz("s000-q01")
 w = q.widget()
@@ -30,7 +30,7 @@ w.choices.value = {key}          # the key
 w.check.click()
 assert w.feedback.value.startswith("<p><strong>Correct.</strong>"), w.feedback.value
 print("WIDGET-OK")
-'''
+"""
 
 
 @pytest.mark.slow  # a Jupyter kernel
@@ -41,10 +41,11 @@ def test_widget_quiz_gives_the_same_feedback_in_a_kernel(tmp_path):
     cited = [m.group(0) for m in banks.PARA_REF.finditer(options[wrong]["feedback"])]
     assert cited
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(DRIVE.format(wrong=wrong, key=key, cited=cited)),
-                nbformat.v4.new_code_cell('quiz("s000-q02")')]
-    NotebookClient(nb, timeout=60, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nb.cells = [
+        nbformat.v4.new_code_cell(DRIVE.format(wrong=wrong, key=key, cited=cited)),
+        nbformat.v4.new_code_cell('quiz("s000-q02")'),
+    ]
+    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     out = "".join(o.get("text", "") for o in nb.cells[0].outputs)
     assert "WIDGET-OK" in out
     data = nb.cells[1].outputs[0]["data"]

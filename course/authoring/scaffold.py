@@ -48,8 +48,7 @@ from course.notebook.setup_cell import with_setup_cell
 
 SLUG = re.compile(r"^[0-9]{2}_[a-z0-9_]+$")
 _TOC_FILE = re.compile(r"^(\s*)- file:\s*(.+?)\s*$")  # a toc entry's first line
-_STOP = {"a", "an", "and", "the", "of", "on", "in", "to", "for", "from", "its", "it", "is", "by",
-         "chapter", "ch"}
+_STOP = {"a", "an", "and", "the", "of", "on", "in", "to", "for", "from", "its", "it", "is", "by", "chapter", "ch"}
 ADDRESSES = "links/addresses.txt"  # the site's recorded addresses (course.publishing.addresses)
 _SEGMENT = 6  # at most this many paragraphs per reading segment in the skeleton
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -62,15 +61,15 @@ class ScaffoldError(ValueError):
 
 @dataclass(frozen=True)
 class Chapter:
-    seed: str          # "005"
-    slug: str          # "06_betrayed"
+    seed: str  # "005"
+    slug: str  # "06_betrayed"
     title: str
     author: str
     date: str
     kind: str
-    seed_file: str     # file name in seeds/
+    seed_file: str  # file name in seeds/
     received_as: str
-    data: bytes        # the text, as received
+    data: bytes  # the text, as received
     paragraphs: int
 
     @property
@@ -95,6 +94,7 @@ class Chapter:
 
 # --- checking ------------------------------------------------------------------------------
 
+
 def words(text: str) -> list[str]:
     """Lower-case ASCII words of a title (accents dropped), for slugs and file names."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -111,8 +111,10 @@ def read_text(path: Path) -> tuple[bytes, str]:
     except OSError as exc:
         raise ScaffoldError(f"{path} cannot be read: {exc.strerror}.") from None
     if b"\x00" in data:
-        raise ScaffoldError(f"{path} is a binary file (it contains NUL bytes), not a UTF-8 text: "
-                            "give a plain-text file (a UTF-16 text must be converted to UTF-8 first).")
+        raise ScaffoldError(
+            f"{path} is a binary file (it contains NUL bytes), not a UTF-8 text: "
+            "give a plain-text file (a UTF-16 text must be converted to UTF-8 first)."
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -120,7 +122,8 @@ def read_text(path: Path) -> tuple[bytes, str]:
             f"{path} is not UTF-8 text: byte 0x{data[exc.start]:02x} at position {exc.start} is "
             "not valid UTF-8 (a Latin-1 or Windows-1252 file, perhaps). Seeds are kept "
             "byte-for-byte, so convert it first, e.g. `iconv -f latin1 -t utf-8 IN > OUT`, "
-            "and check the result.") from None
+            "and check the result."
+        ) from None
     if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text):
         raise ScaffoldError(f"{path} contains control characters: it is not a plain text.")
     if not text.strip():
@@ -134,20 +137,28 @@ def _catalogue() -> list[dict]:
 
 def _existing_slugs(catalogue: list[dict]) -> set[str]:
     found = {str(e["chapter"]).rsplit("/", 1)[-1] for e in catalogue if e.get("chapter")}
-    found |= {p.stem for p in paths.CHAPTERS.glob("[0-9][0-9]_*.md")
-              if not p.stem.endswith(("_notebook", "_exercise"))}
+    found |= {p.stem for p in paths.CHAPTERS.glob("[0-9][0-9]_*.md") if not p.stem.endswith(("_notebook", "_exercise"))}
     found |= {p.stem for p in paths.QUIZZES.glob("*.yml")}
     found |= {p.name for p in paths.EXERCISES.iterdir() if p.is_dir()} if paths.EXERCISES.is_dir() else set()
     return found
 
 
-def plan(seedfile: Path, *, title: str, author: str, date: str, kind: str,
-         slug: str | None = None, seed_id: str | None = None) -> Chapter:
+def plan(
+    seedfile: Path,
+    *,
+    title: str,
+    author: str,
+    date: str,
+    kind: str,
+    slug: str | None = None,
+    seed_id: str | None = None,
+) -> Chapter:
     """Check everything a new chapter needs; raise ScaffoldError on the first problem."""
     for name, value in (("--title", title), ("--author", author), ("--date", date)):
         if not (value or "").strip():
-            raise ScaffoldError(f"{name} is empty: give what is known (for an unknown author or "
-                                "date, say so, e.g. --date 'uncertain').")
+            raise ScaffoldError(
+                f"{name} is empty: give what is known (for an unknown author or date, say so, e.g. --date 'uncertain')."
+            )
     if kind not in {"primary", "secondary"}:
         raise ScaffoldError(f"--kind must be 'primary' or 'secondary', not {kind!r}.")
     data, text = read_text(Path(seedfile))
@@ -156,16 +167,18 @@ def plan(seedfile: Path, *, title: str, author: str, date: str, kind: str,
     digest = hashlib.sha256(data).hexdigest()
     for e in catalogue:
         if e["sha256"] == digest:
-            raise ScaffoldError(f"{seedfile} is already seed {e['id']} ({e['file']}): the same "
-                                "text cannot be catalogued twice.")
+            raise ScaffoldError(
+                f"{seedfile} is already seed {e['id']} ({e['file']}): the same text cannot be catalogued twice."
+            )
 
     if seed_id is None:
         seed_id = f"{max((int(i) for i in ids), default=-1) + 1:03d}"
     elif not re.fullmatch(r"[0-9]{3}", seed_id):
         raise ScaffoldError(f"--id {seed_id!r}: a seed id is three digits, e.g. 005.")
     if seed_id in ids:
-        raise ScaffoldError(f"seed id {seed_id} is already taken by {ids[seed_id]['file']}; "
-                            "leave out --id to use the next free number.")
+        raise ScaffoldError(
+            f"seed id {seed_id} is already taken by {ids[seed_id]['file']}; leave out --id to use the next free number."
+        )
 
     taken = _existing_slugs(catalogue)
     number = max((int(s[:2]) for s in taken if SLUG.match(s)), default=0) + 1
@@ -177,14 +190,18 @@ def plan(seedfile: Path, *, title: str, author: str, date: str, kind: str,
     elif not re.match(r"^[0-9]{2}_", slug):
         slug = f"{number:02d}_{slug}"
     if not SLUG.match(slug):
-        raise ScaffoldError(f"--slug {slug!r}: a chapter slug is two digits, an underscore and "
-                            "lower-case words joined by underscores, e.g. 06_betrayed.")
+        raise ScaffoldError(
+            f"--slug {slug!r}: a chapter slug is two digits, an underscore and "
+            "lower-case words joined by underscores, e.g. 06_betrayed."
+        )
     if slug in taken:
         raise ScaffoldError(f"chapter {slug} already exists; choose another --slug.")
     clash = sorted(s for s in taken if s[:2] == slug[:2])
     if clash:
-        raise ScaffoldError(f"chapter number {slug[:2]} is already used by {clash[0]}; "
-                            f"choose another --slug (the next free number is {number:02d}).")
+        raise ScaffoldError(
+            f"chapter number {slug[:2]} is already used by {clash[0]}; "
+            f"choose another --slug (the next free number is {number:02d})."
+        )
 
     year = date.strip()[:4] if date.strip()[:4].isdigit() else ""
     stem = "_".join([seed_id, *([year] if year else []), *words(title)[:6]])
@@ -192,22 +209,37 @@ def plan(seedfile: Path, *, title: str, author: str, date: str, kind: str,
     if (paths.SEEDS / seed_file).exists():
         raise ScaffoldError(f"seeds/{seed_file} already exists but is not catalogued; move it away first.")
     paras = len(seeds.split_paragraphs(text))
-    ch = Chapter(seed=seed_id, slug=slug, title=" ".join(title.split()), author=" ".join(author.split()),
-                 date=date.strip(), kind=kind, seed_file=seed_file, received_as=Path(seedfile).name,
-                 data=data, paragraphs=paras)
+    ch = Chapter(
+        seed=seed_id,
+        slug=slug,
+        title=" ".join(title.split()),
+        author=" ".join(author.split()),
+        date=date.strip(),
+        kind=kind,
+        seed_file=seed_file,
+        received_as=Path(seedfile).name,
+        data=data,
+        paragraphs=paras,
+    )
     _toc_with(ch)  # refuses now, before anything is written, if the toc cannot take the chapter
     return ch
 
 
 # --- what is written -----------------------------------------------------------------------
 
+
 def _env() -> jinja2.Environment:
     # What only teachers see (model answers, key, lesson plan, hidden tests) has its templates in
     # instructor/templates/, which never ships to students, as instructor/ itself does not.
     loader = jinja2.FileSystemLoader([TEMPLATES, paths.INSTRUCTOR / "templates"])
-    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                             autoescape=False)  # Markdown, YAML and Python: nothing is HTML
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )  # Markdown, YAML and Python: nothing is HTML
     env.filters["quoted"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.filters["number_word"] = lambda n: _NUMBERS[n] if n < len(_NUMBERS) else str(n)
     return env
@@ -215,16 +247,31 @@ def _env() -> jinja2.Environment:
 
 def render(template: str, ch: Chapter, **extra) -> str:
     """A template of ``templates/`` filled in with the chapter's values (and ``extra``)."""
-    values = {"seed": ch.seed, "slug": ch.slug, "number": ch.number, "title": ch.title,
-              "author": ch.author, "date": ch.date, "year": ch.year, "kind": ch.kind,
-              "paragraphs": ch.paragraphs, "link_first": ch.link(1),
-              "notebook": f"{ch.slug}_notebook.md", "draft_class": DRAFT_CLASS}
+    values = {
+        "seed": ch.seed,
+        "slug": ch.slug,
+        "number": ch.number,
+        "title": ch.title,
+        "author": ch.author,
+        "date": ch.date,
+        "year": ch.year,
+        "kind": ch.kind,
+        "paragraphs": ch.paragraphs,
+        "link_first": ch.link(1),
+        "notebook": f"{ch.slug}_notebook.md",
+        "draft_class": DRAFT_CLASS,
+    }
     return _env().get_template(template).render(values, **extra)
 
 
 def catalogue_entry(ch: Chapter) -> str:
-    return render("catalogue_entry.yml.jinja", ch, seed_file=ch.seed_file, received_as=ch.received_as,
-                  sha256=hashlib.sha256(ch.data).hexdigest())
+    return render(
+        "catalogue_entry.yml.jinja",
+        ch,
+        seed_file=ch.seed_file,
+        received_as=ch.received_as,
+        sha256=hashlib.sha256(ch.data).hexdigest(),
+    )
 
 
 def _docname(file) -> str:
@@ -236,16 +283,23 @@ def _chapters_part(toc: dict) -> int:
     of seeds/catalogue.yml (not its caption, which is the authors' wording)."""
     known = {_docname(e["chapter"]) for e in _catalogue() if e.get("chapter")}
     parts = toc.get("parts") or []
-    holding = [i for i, part in enumerate(parts)
-               if known & {_docname(c.get("file")) for c in part.get("chapters") or []}]
+    holding = [
+        i for i, part in enumerate(parts) if known & {_docname(c.get("file")) for c in part.get("chapters") or []}
+    ]
     if len(holding) != 1:
-        where = ("no part of _toc.yml lists" if not holding else
-                 "more than one part of _toc.yml lists (" + ", ".join(
-                     repr(parts[i].get("caption", f"part {i + 1}")) for i in holding) + ")")
-        raise ScaffoldError(f"{where} the chapters of seeds/catalogue.yml "
-                            f"({', '.join(sorted(known)) or 'none yet'}), so the new chapter has no "
-                            "place to go: add chapters/<slug> with its _notebook and _exercise "
-                            "sections to _toc.yml by hand.")
+        where = (
+            "no part of _toc.yml lists"
+            if not holding
+            else "more than one part of _toc.yml lists ("
+            + ", ".join(repr(parts[i].get("caption", f"part {i + 1}")) for i in holding)
+            + ")"
+        )
+        raise ScaffoldError(
+            f"{where} the chapters of seeds/catalogue.yml "
+            f"({', '.join(sorted(known)) or 'none yet'}), so the new chapter has no "
+            "place to go: add chapters/<slug> with its _notebook and _exercise "
+            "sections to _toc.yml by hand."
+        )
     return holding[0]
 
 
@@ -255,29 +309,43 @@ def _toc_with(ch: Chapter) -> str:
     again and must be the old toc plus this one entry, or nothing is written."""
     old = project.toc()
     i = _chapters_part(old)
-    entry = {"file": f"chapters/{ch.slug}", "sections": [
-        {"file": f"chapters/{ch.slug}_notebook"}, {"file": f"chapters/{ch.slug}_exercise"}]}
+    entry = {
+        "file": f"chapters/{ch.slug}",
+        "sections": [{"file": f"chapters/{ch.slug}_notebook"}, {"file": f"chapters/{ch.slug}_exercise"}],
+    }
     expected = copy.deepcopy(old)
     expected["parts"][i]["chapters"].append(entry)
 
     last = _docname(old["parts"][i]["chapters"][-1].get("file"))
     lines = (paths.ROOT / "_toc.yml").read_text(encoding="utf-8").splitlines()
-    found = [n for n, ln in enumerate(lines)
-             if (m := _TOC_FILE.match(ln)) and _docname(yaml.safe_load(m.group(2))) == last]
+    found = [
+        n for n, ln in enumerate(lines) if (m := _TOC_FILE.match(ln)) and _docname(yaml.safe_load(m.group(2))) == last
+    ]
     if len(found) == 1:
         start = found[0]
         pad = _TOC_FILE.match(lines[start]).group(1)
-        end = next((n for n in range(start + 1, len(lines))
-                    if lines[n].strip() and len(lines[n]) - len(lines[n].lstrip()) <= len(pad)), len(lines))
+        end = next(
+            (
+                n
+                for n in range(start + 1, len(lines))
+                if lines[n].strip() and len(lines[n]) - len(lines[n].lstrip()) <= len(pad)
+            ),
+            len(lines),
+        )
         while not lines[end - 1].strip():
             end -= 1
-        block = [f"{pad}- file: {entry['file']}", f"{pad}  sections:",
-                 *(f"{pad}    - file: {s['file']}" for s in entry["sections"])]
+        block = [
+            f"{pad}- file: {entry['file']}",
+            f"{pad}  sections:",
+            *(f"{pad}    - file: {s['file']}" for s in entry["sections"]),
+        ]
         new = "\n".join(lines[:end] + block + lines[end:]) + "\n"
         if yaml.safe_load(new) == expected:
             return new
-    raise ScaffoldError(f"could not add the chapter after {last} in _toc.yml; add chapters/{ch.slug} "
-                        "with its _notebook and _exercise sections there by hand.")
+    raise ScaffoldError(
+        f"could not add the chapter after {last} in _toc.yml; add chapters/{ch.slug} "
+        "with its _notebook and _exercise sections there by hand."
+    )
 
 
 def _segments(n: int) -> list[tuple[int, int]]:
@@ -297,10 +365,19 @@ def _section_template(name: str) -> str:
 
 
 def chapter_page(ch: Chapter) -> str:
-    segments = [{"first": a, "last": b, "span": f"¶{a}" + (f"–{b}" if b != a else ""),
-                 "link": ch.link(a, b), "link_first": ch.link(a)} for a, b in _segments(ch.paragraphs)]
-    return render("chapter.md.jinja", ch, segments=segments,
-                  sections=[_section_template(name) for name in TEMPLATE_SECTIONS])
+    segments = [
+        {
+            "first": a,
+            "last": b,
+            "span": f"¶{a}" + (f"–{b}" if b != a else ""),
+            "link": ch.link(a, b),
+            "link_first": ch.link(a),
+        }
+        for a, b in _segments(ch.paragraphs)
+    ]
+    return render(
+        "chapter.md.jinja", ch, segments=segments, sections=[_section_template(name) for name in TEMPLATE_SECTIONS]
+    )
 
 
 def _addresses_with(ch: Chapter) -> str:
@@ -309,7 +386,7 @@ def _addresses_with(ch: Chapter) -> str:
     keeps the file: its comment lines, then the addresses sorted)."""
     lines = (paths.ROOT / ADDRESSES).read_text(encoding="utf-8").splitlines()
     head = list(itertools.takewhile(lambda ln: ln.startswith("#"), lines))
-    recorded = {ln.strip() for ln in lines[len(head):] if ln.strip() and not ln.startswith("#")}
+    recorded = {ln.strip() for ln in lines[len(head) :] if ln.strip() and not ln.startswith("#")}
     recorded |= {f"chapters/{ch.slug}{page}.html" for page in ("", "_notebook", "_exercise")}
     recorded |= {f"chapters/{ch.slug}.html#{seeds.anchor(ch.seed, n)}" for n in range(1, ch.paragraphs + 1)}
     return "".join(f"{ln}\n" for ln in [*head, *sorted(recorded)])
@@ -378,7 +455,8 @@ def new_chapter(seedfile: Path, **options) -> tuple[Chapter, list[Path]]:
     edited = {paths.SEEDS / "catalogue.yml", paths.ROOT / "_toc.yml", paths.ROOT / ADDRESSES}
     there = sorted(p.relative_to(paths.ROOT).as_posix() for p in changes if p not in edited and p.exists())
     if there:
-        raise ScaffoldError(f"{there[0]} already exists, though no chapter {ch.slug} does: move it "
-                            "away, or choose another --slug.")
+        raise ScaffoldError(
+            f"{there[0]} already exists, though no chapter {ch.slug} does: move it away, or choose another --slug."
+        )
     write_all(changes)
     return ch, list(changes)

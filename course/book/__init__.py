@@ -51,8 +51,11 @@ def on_config_inited(app, config):
     # Facts pages quote, each from its one source: {{ python_min }}, {{ limits.cell_timeout }} …
     from course.grading.grade import published_limits
 
-    config.myst_substitutions = {**getattr(config, "myst_substitutions", {}),
-                                 "python_min": project.python_min(), "limits": published_limits()}
+    config.myst_substitutions = {
+        **getattr(config, "myst_substitutions", {}),
+        "python_min": project.python_min(),
+        "limits": published_limits(),
+    }
 
 
 def on_builder_inited(app):
@@ -91,8 +94,14 @@ HANDLERS = {
     "env-merge-info": [reading.merge_readings],
     "env-check-consistency": [reading.check_readings],
     "doctree-read": [assets.strip_inline_quiz_assets],
-    "html-page-context": [assets.on_page_context, edition.stamp_edition, edition.mark_edition,
-                          assets.drop_widget_state, a11y.on_page_context_nav, launch.notebook_buttons],
+    "html-page-context": [
+        assets.on_page_context,
+        edition.stamp_edition,
+        edition.mark_edition,
+        assets.drop_widget_state,
+        a11y.on_page_context_nav,
+        launch.notebook_buttons,
+    ],
     "build-finished": [launch.publish_notebooks, edition.emit_redirects],
 }
 # Where a handler must run before or after another extension's (Sphinx's default is 500):

@@ -49,5 +49,5 @@ def on_page_context_nav(app, pagename, templatename, context, doctree):
     def labelled(*args, **kwargs):
         out = generate(*args, **kwargs)
         return label_nav_toggles(out) if hasattr(out, "select") else out
-    context["generate_toctree_html"] = labelled
 
+    context["generate_toctree_html"] = labelled

@@ -30,8 +30,11 @@ def on_page_context(app, pagename, templatename, context, doctree):
     if scripts is not None:
         # Thebe is off in this course (students launch Binder or Colab instead); its config
         # snippet is added twice by sphinx-thebe and redeclares a const, a page error.
-        scripts[:] = [s for s in scripts if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
-                      and "sphinx-thebe" not in str(s)]
+        scripts[:] = [
+            s
+            for s in scripts
+            if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", "")) and "sphinx-thebe" not in str(s)
+        ]
     if "course-quiz" in context.get("body", ""):
         app.add_js_file("quiz.js")
         app.add_css_file("quiz.css")
@@ -44,4 +47,3 @@ def strip_inline_quiz_assets(app, doctree):
     for node in doctree.findall(nodes.raw):
         if INLINE in node.astext():
             node.replace(node[0], nodes.Text(_INLINE_ASSET.sub("", node.astext())))
-

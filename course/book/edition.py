@@ -36,9 +36,11 @@ def stamp_edition(app, pagename, templatename, context, doctree):
     stamp = f"Edition {version}"
     if CHANGES_PAGE in app.env.all_docs and "pathto" in context:
         stamp = f'<a href="{context["pathto"](CHANGES_PAGE)}">{stamp}</a>'
-    footer = (context.get("theme_extra_footer") or ""
-              ).replace("{repository_url}", str(context.get("theme_repository_url", "")).rstrip("/")
-              ).replace("{repository_branch}", str(context.get("theme_repository_branch") or "main"))
+    footer = (
+        (context.get("theme_extra_footer") or "")
+        .replace("{repository_url}", str(context.get("theme_repository_url", "")).rstrip("/"))
+        .replace("{repository_branch}", str(context.get("theme_repository_branch") or "main"))
+    )
     context["theme_extra_footer"] = f'{footer}\n<p class="course-edition">{stamp}</p>'
 
 
@@ -46,8 +48,7 @@ def mark_edition(app, pagename, templatename, context, doctree):
     """<meta name="course-edition" content="student|instructor"> on every page: the deploy
     workflow publishes a site only if it is marked student and holds no instructor page."""
     edition = html.escape(getattr(app.config, "course_edition", "student"))
-    context["metatags"] = (context.get("metatags") or "") + \
-        f'\n<meta name="course-edition" content="{edition}">'
+    context["metatags"] = (context.get("metatags") or "") + f'\n<meta name="course-edition" content="{edition}">'
 
 
 def emit_redirects(app, exception):

@@ -12,8 +12,11 @@ from course.publishing import notebooks
 
 def exercise_launch_links(exercise_id: str) -> list[str]:
     name = f"{exercise_id}_exercise.ipynb"
-    return [f"Or open it online, ready to run: [in Colab]({notebooks.colab_url(name)}) or "
-            f"[in Binder]({notebooks.binder_url(name)}); {{doc}}`/opening-notebooks` explains each way.", ""]
+    return [
+        f"Or open it online, ready to run: [in Colab]({notebooks.colab_url(name)}) or "
+        f"[in Binder]({notebooks.binder_url(name)}); {{doc}}`/opening-notebooks` explains each way.",
+        "",
+    ]
 
 
 def publish_notebooks(app, exception):
@@ -35,14 +38,18 @@ def notebook_buttons(app, pagename, templatename, context, doctree):
     if pagename not in getattr(app.env, "course_notebook_pages", ()):
         return
     name = notebooks.notebook_name(pagename)
-    links = {"Binder": notebooks.binder_url(name), "Colab": notebooks.colab_url(name),
-             "download-notebook-button": context["pathto"](f"{notebooks.NOTEBOOKS}/{name}", 1)}
+    links = {
+        "Binder": notebooks.binder_url(name),
+        "Colab": notebooks.colab_url(name),
+        "download-notebook-button": context["pathto"](f"{notebooks.NOTEBOOKS}/{name}", 1),
+    }
     for group in context.get("header_buttons", []):
         for button in group.get("buttons", []):
             key = button.get("label") if button.get("label") in links else button.get("text")
             if key in links:
                 button["url"] = links.pop(key)
     if links:
-        raise ExtensionError(f"{pagename}: the theme gave no {', '.join(links)} button to point at "
-                             f"{notebooks.NOTEBOOKS}/{name} (launch_buttons in _config.yml?)")
-
+        raise ExtensionError(
+            f"{pagename}: the theme gave no {', '.join(links)} button to point at "
+            f"{notebooks.NOTEBOOKS}/{name} (launch_buttons in _config.yml?)"
+        )

@@ -43,9 +43,9 @@ def parse_ref(ref: str) -> Ref:
 
 def refs_in_text(text: str, default_seed: str) -> list[Ref]:
     return [
-        Ref(m["seed"] or default_seed, int(m["first"]), int(m["last"] or m["first"]))
-        for m in PARA_REF.finditer(text)
+        Ref(m["seed"] or default_seed, int(m["first"]), int(m["last"] or m["first"])) for m in PARA_REF.finditer(text)
     ]
+
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
@@ -131,8 +131,10 @@ def load(path: Path) -> dict:
     problems = validate(bank if isinstance(bank, dict) else {"items": bank}, source)
     if isinstance(bank, dict) and bank.get("chapter") not in (None, path.stem):
         # The file name is the chapter's identity (quizzes/<slug>.yml); the field must agree.
-        problems.append(f"{source}: chapter: {bank['chapter']!r} but the file is {path.name}; "
-                        f"they must name the same chapter ({path.stem})")
+        problems.append(
+            f"{source}: chapter: {bank['chapter']!r} but the file is {path.name}; "
+            f"they must name the same chapter ({path.stem})"
+        )
     if problems:
         raise BankError("invalid quiz bank:\n  " + "\n  ".join(problems))
     return bank

@@ -16,9 +16,20 @@ from course.content import paths
 
 # The h2 sections every chapter page has, in order. The scaffold writes them and the book
 # tests check the finished chapters against this same list.
-TEMPLATE_SECTIONS = ("At a glance", "Sourcing card", "Context", "Central question",
-                     "Before you read", "The reading", "Reading a polemic fairly", "Corroboration",
-                     "Fact-check", "Key terms", "Key people", "Summary")
+TEMPLATE_SECTIONS = (
+    "At a glance",
+    "Sourcing card",
+    "Context",
+    "Central question",
+    "Before you read",
+    "The reading",
+    "Reading a polemic fairly",
+    "Corroboration",
+    "Fact-check",
+    "Key terms",
+    "Key people",
+    "Summary",
+)
 
 # The banner class that marks a page as a draft (a new chapter from ``course new-chapter``).
 DRAFT_CLASS = "course-draft"
@@ -81,8 +92,14 @@ def outline(slug: str) -> dict:
     minutes = ((front_matter(text).get("myst") or {}).get("substitutions") or {}).get("minutes")
     draft = is_draft(text)
     if not (question and isinstance(minutes, int)) and not draft:
-        raise ChapterError(f"chapters/{slug}.md: the syllabus needs a bold central question under "
-                           "'## Central question', and its minutes in the front matter "
-                           "(myst: substitutions: minutes: N), which the text quotes as {{ minutes }}")
-    return {"title": title(text), "question": question.group(1) if question else None,
-            "minutes": minutes if isinstance(minutes, int) else None, "draft": draft}
+        raise ChapterError(
+            f"chapters/{slug}.md: the syllabus needs a bold central question under "
+            "'## Central question', and its minutes in the front matter "
+            "(myst: substitutions: minutes: N), which the text quotes as {{ minutes }}"
+        )
+    return {
+        "title": title(text),
+        "question": question.group(1) if question else None,
+        "minutes": minutes if isinstance(minutes, int) else None,
+        "draft": draft,
+    }

@@ -32,12 +32,14 @@ def timeline(seed: str | None = None) -> pd.DataFrame:
 def paragraphs(seed: str) -> pd.DataFrame:
     """One row per paragraph: ``seed``, ``para`` (the ¶ number), ``text``, ``words``."""
     paras = seeds.paragraphs(seed)
-    return pd.DataFrame({
-        "seed": seed,
-        "para": range(1, len(paras) + 1),
-        "text": [p.replace("\n", " ") for p in paras],
-        "words": [len(WORD.findall(p)) for p in paras],
-    })
+    return pd.DataFrame(
+        {
+            "seed": seed,
+            "para": range(1, len(paras) + 1),
+            "text": [p.replace("\n", " ") for p in paras],
+            "words": [len(WORD.findall(p)) for p in paras],
+        }
+    )
 
 
 def dataset(name: str) -> pd.DataFrame:

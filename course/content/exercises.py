@@ -112,8 +112,7 @@ _ID = re.compile(r"[0-9]{2}_[a-z0-9_]+")
 
 def all_exercises() -> list[Exercise]:
     # Keyed on the public tests, so a released student repository (no exercise.md) has them too.
-    return [Exercise(p.parent.name) for p in sorted(paths.EXERCISES.glob("*/tests.py"))
-            if _ID.fullmatch(p.parent.name)]
+    return [Exercise(p.parent.name) for p in sorted(paths.EXERCISES.glob("*/tests.py")) if _ID.fullmatch(p.parent.name)]
 
 
 def get(exercise_id: str) -> Exercise:
@@ -122,8 +121,7 @@ def get(exercise_id: str) -> Exercise:
     known = {e.id: e for e in all_exercises()}
     if exercise_id not in known:
         shown = exercise_id if isinstance(exercise_id, str) else type(exercise_id).__name__
-        raise KeyError(f"no exercise {shown[:60]!r} in this course (known: "
-                       f"{', '.join(known) or 'none'})")
+        raise KeyError(f"no exercise {shown[:60]!r} in this course (known: {', '.join(known) or 'none'})")
     return known[exercise_id]
 
 

@@ -42,9 +42,16 @@ def _resolve(course_root: str) -> Path:
 
 
 # ``paths.SEEDS`` and the others: each a folder under the content root, looked up when read.
-FOLDERS = {"ROOT": "", "SEEDS": "seeds", "DATA": "data", "QUIZZES": "quizzes",
-           "EXERCISES": "exercises", "INSTRUCTOR": "instructor", "CHAPTERS": "chapters",
-           "BUILD": "_build"}
+FOLDERS = {
+    "ROOT": "",
+    "SEEDS": "seeds",
+    "DATA": "data",
+    "QUIZZES": "quizzes",
+    "EXERCISES": "exercises",
+    "INSTRUCTOR": "instructor",
+    "CHAPTERS": "chapters",
+    "BUILD": "_build",
+}
 
 
 def __getattr__(name: str) -> Path:

@@ -25,8 +25,7 @@ from course.content.banks import taxonomy
 
 BLOOM = taxonomy("bloom")  # Remember … Create, from the quiz bank schema
 SKILLS = taxonomy("skill")
-HEADING = re.compile(
-    rf"^### (Q\d+) · ({'|'.join(BLOOM)}) · ({'|'.join(SKILLS)})[ \t]*$", re.MULTILINE)
+HEADING = re.compile(rf"^### (Q\d+) · ({'|'.join(BLOOM)}) · ({'|'.join(SKILLS)})[ \t]*$", re.MULTILINE)
 ANY_Q_HEADING = re.compile(r"^### Q\d+\b.*$", re.MULTILINE)
 
 ANSWER_TAG = "answer"  # the cell's tag (what Jupyter shows and tag-aware tools act on)
@@ -69,9 +68,11 @@ def answer_cells(nb, name: str = "notebook") -> dict[str, int]:
             continue
         ident = answer_id(cell)
         if cell.cell_type != "markdown" or not isinstance(ident, str) or not ident.strip():
-            raise ValueError(f"{name}: cell {n + 1} is marked as an answer cell only in part; an answer "
-                             f'cell is a markdown cell after the line +++ {{"tags": ["{ANSWER_TAG}"], '
-                             f'"{ANSWER_KEY}": "<id>"}}')
+            raise ValueError(
+                f"{name}: cell {n + 1} is marked as an answer cell only in part; an answer "
+                f'cell is a markdown cell after the line +++ {{"tags": ["{ANSWER_TAG}"], '
+                f'"{ANSWER_KEY}": "<id>"}}'
+            )
         if ident in found:
             raise ValueError(f"{name}: cells {found[ident] + 1} and {n + 1} both answer {ident!r}")
         found[ident] = n
@@ -87,8 +88,9 @@ def guided_questions(chapter: str) -> list[Question]:
     sources = [c.source if c.cell_type == "markdown" else "" for c in nb.cells]
     bad = [h for src in sources for h in ANY_Q_HEADING.findall(src) if not HEADING.match(h)]
     if bad:
-        raise ValueError(f"{name}: malformed question heading {bad[0]!r}; "
-                         "expected '### Q<n> · <Bloom level> · <skill>'")
+        raise ValueError(
+            f"{name}: malformed question heading {bad[0]!r}; expected '### Q<n> · <Bloom level> · <skill>'"
+        )
     found = [(n, m) for n, src in enumerate(sources) for m in HEADING.finditer(src)]
     out = []
     for k, (n, m) in enumerate(found):
@@ -96,15 +98,19 @@ def guided_questions(chapter: str) -> list[Question]:
         upto = found[k + 1][0] if k + 1 < len(found) else len(sources)
         a = answers.get(qid)
         if a is None or not n < a < upto:
-            raise ValueError(f"{name}: {qid} has no answer cell between its heading and the next question "
-                             f'(a markdown cell after the line +++ {{"tags": ["{ANSWER_TAG}"], '
-                             f'"{ANSWER_KEY}": "{qid}"}})')
-        text = "\n\n".join([sources[n][m.end():], *sources[n + 1:a]]).strip()
+            raise ValueError(
+                f"{name}: {qid} has no answer cell between its heading and the next question "
+                f'(a markdown cell after the line +++ {{"tags": ["{ANSWER_TAG}"], '
+                f'"{ANSWER_KEY}": "{qid}"}})'
+            )
+        text = "\n\n".join([sources[n][m.end() :], *sources[n + 1 : a]]).strip()
         out.append(Question(qid, m.group(2), m.group(3), text))
     stray = sorted(set(answers) - {q.id for q in out} - set(SECTION_ANSWERS))
     if stray:
-        raise ValueError(f"{name}: answer cell(s) for {', '.join(stray)}, which is neither a question "
-                         f"here nor one of {', '.join(SECTION_ANSWERS)}")
+        raise ValueError(
+            f"{name}: answer cell(s) for {', '.join(stray)}, which is neither a question "
+            f"here nor one of {', '.join(SECTION_ANSWERS)}"
+        )
     return out
 
 

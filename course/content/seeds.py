@@ -54,8 +54,15 @@ def catalogue() -> dict[str, Seed]:
     for e in entries:
         sid = str(e["id"])
         seeds[sid] = Seed(
-            id=sid, file=e["file"], title=e["title"], author=e["author"], date=str(e["date"]),
-            kind=e["kind"], chapter=e.get("chapter"), sha256=e["sha256"], meta=e,
+            id=sid,
+            file=e["file"],
+            title=e["title"],
+            author=e["author"],
+            date=str(e["date"]),
+            kind=e["kind"],
+            chapter=e.get("chapter"),
+            sha256=e["sha256"],
+            meta=e,
         )
     return seeds
 
@@ -71,7 +78,6 @@ def get(seed_id: str) -> Seed:
 def text(seed_id: str) -> str:
     """The seed exactly as received."""
     return get(seed_id).path.read_text(encoding="utf-8")
-
 
 
 def split_paragraphs(raw: str) -> list[str]:
@@ -109,14 +115,16 @@ def _all_emendations() -> tuple[Emendation, ...]:
     out = []
     for row in rows:
         em = Emendation(
-            seed=row["seed"], paragraph=int(row["paragraph"]), original=row["original"],
-            reading=row["reading"], reason=row["reason"],
+            seed=row["seed"],
+            paragraph=int(row["paragraph"]),
+            original=row["original"],
+            reading=row["reading"],
+            reason=row["reason"],
         )
         para = paragraphs(em.seed)[em.paragraph - 1]
         if para.count(em.original) != 1:
             raise ValueError(
-                f"seeds/emendations.csv: {em.original!r} must occur exactly once in "
-                f"seed {em.seed} ¶{em.paragraph}"
+                f"seeds/emendations.csv: {em.original!r} must occur exactly once in seed {em.seed} ¶{em.paragraph}"
             )
         out.append(em)
     return tuple(out)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import io
 import math
 
-MAX_DEPTH = 20          # lists and dicts inside one another, at most
-MAX_INT_DIGITS = 4000   # json (int to text and back) refuses ints of over 4300 digits
-_TOO_BIG = 10 ** MAX_INT_DIGITS
+MAX_DEPTH = 20  # lists and dicts inside one another, at most
+MAX_INT_DIGITS = 4000  # json (int to text and back) refuses ints of over 4300 digits
+_TOO_BIG = 10**MAX_INT_DIGITS
 NOT_TEXT = "with a character that is not text (a lone surrogate)"
 
 
@@ -75,8 +75,7 @@ def _encode(value, depth=0):
     if isinstance(value, (list, tuple)):
         return [_encode(v, depth + 1) for v in value]
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return {"__dict__": {_encode(k, depth + 1): _encode(v, depth + 1)
-                             for k, v in value.items()}}
+        return {"__dict__": {_encode(k, depth + 1): _encode(v, depth + 1) for k, v in value.items()}}
     raise Unsupported(_kind(value), depth)
 
 

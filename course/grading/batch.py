@@ -57,9 +57,9 @@ def shown(name: str) -> str:
 
 @dataclass(frozen=True)
 class Job:
-    student: str      # as shown
-    path: Path        # the entry on disk: opened only through grade.read_submission
-    rel: str          # its path inside SUBMISSIONS, as the file system spells it
+    student: str  # as shown
+    path: Path  # the entry on disk: opened only through grade.read_submission
+    rel: str  # its path inside SUBMISSIONS, as the file system spells it
     refused: str = ""  # why it is not read at all (a link, a pipe, a folder with no notebook)
     inode: tuple[int, int] | None = None  # a regular file with more than one name on disk
 
@@ -90,9 +90,14 @@ def _is_folder(entry: os.DirEntry) -> bool:
         return False
 
 
-_KINDS = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe"),
-          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
-          (stat.S_ISDIR, "a folder")]
+_KINDS = [
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISDIR, "a folder"),
+]
 
 
 def _entry_job(entry: os.DirEntry, rel: str, student: str) -> Job | None:
@@ -101,27 +106,36 @@ def _entry_job(entry: os.DirEntry, rel: str, student: str) -> Job | None:
     try:
         st = entry.stat(follow_symlinks=False)  # lstat: nothing is followed or opened
     except OSError as exc:
-        return Job(student, Path(entry.path), rel,
-                   f"{shown(rel)} could not be read ({exc.strerror}).")
+        return Job(student, Path(entry.path), rel, f"{shown(rel)} could not be read ({exc.strerror}).")
     mode = st.st_mode
     if entry.name.endswith(".ipynb"):
         if stat.S_ISREG(mode):
-            return Job(student, Path(entry.path), rel,
-                       inode=(st.st_dev, st.st_ino) if st.st_nlink > 1 else None)
+            return Job(student, Path(entry.path), rel, inode=(st.st_dev, st.st_ino) if st.st_nlink > 1 else None)
         what = next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
-        why = " A link is never followed: it may lead to another student's work." \
-            if stat.S_ISLNK(mode) else ""
-        return Job(student, Path(entry.path), rel, (
-            f"{shown(rel)} is {what}, not a notebook file, so it was not opened: only notebook "
-            f"files themselves are graded.{why} Submit the notebook file."))
+        why = " A link is never followed: it may lead to another student's work." if stat.S_ISLNK(mode) else ""
+        return Job(
+            student,
+            Path(entry.path),
+            rel,
+            (
+                f"{shown(rel)} is {what}, not a notebook file, so it was not opened: only notebook "
+                f"files themselves are graded.{why} Submit the notebook file."
+            ),
+        )
     try:
         linked_folder = stat.S_ISLNK(mode) and entry.is_dir()  # stat only; the folder is not read
     except OSError:
         linked_folder = False
     if linked_folder:
-        return Job(student, Path(entry.path), rel + "/", (
-            f"{shown(rel)} is a symbolic link to a folder. Links are not followed (one may lead "
-            "to another student's work), so nothing in it was graded: submit the folder itself."))
+        return Job(
+            student,
+            Path(entry.path),
+            rel + "/",
+            (
+                f"{shown(rel)} is a symbolic link to a folder. Links are not followed (one may lead "
+                "to another student's work), so nothing in it was graded: submit the folder itself."
+            ),
+        )
     return None
 
 
@@ -134,8 +148,14 @@ def _notebooks(folder: Path, rel: str, student: str) -> list[Job]:
         try:
             entries = _listing(here)
         except OSError as exc:
-            jobs.append(Job(student, here, where + "/", f"The folder {shown(where)}/ could not be "
-                            f"read ({exc.strerror}), so nothing in it was graded."))
+            jobs.append(
+                Job(
+                    student,
+                    here,
+                    where + "/",
+                    f"The folder {shown(where)}/ could not be read ({exc.strerror}), so nothing in it was graded.",
+                )
+            )
             continue
         for entry in entries:
             inner = f"{where}/{entry.name}"
@@ -158,8 +178,8 @@ def find_jobs(submissions: Path) -> list[Job]:
         if _is_folder(entry):
             student = shown(entry.name)
             jobs += _notebooks(Path(entry.path), entry.name, student) or [
-                Job(student, Path(entry.path), entry.name + "/",
-                    f"The folder {student}/ holds no .ipynb notebook.")]
+                Job(student, Path(entry.path), entry.name + "/", f"The folder {student}/ holds no .ipynb notebook.")
+            ]
         elif job := _entry_job(entry, entry.name, shown(entry.name.removesuffix(".ipynb"))):
             jobs.append(job)
     return _refuse_shared_files(jobs)
@@ -178,10 +198,14 @@ def _refuse_shared_files(jobs: list[Job]) -> list[Job]:
         same = names.get(job.inode, []) if job.inode else []
         if len({j.rel.split("/")[0] for j in same}) > 1:  # more than one student
             others = ", ".join(j.name for j in same if j is not job)
-            job = replace(job, refused=(
-                f"{job.name} is the same file on disk as {others} (a hard link), so it cannot "
-                "be told to be this student's own work and was not graded. A teacher should "
-                "check the class folder and grade again."))
+            job = replace(
+                job,
+                refused=(
+                    f"{job.name} is the same file on disk as {others} (a hard link), so it cannot "
+                    "be told to be this student's own work and was not graded. A teacher should "
+                    "check the class folder and grade again."
+                ),
+            )
         refused.append(job)
     return refused
 
@@ -212,14 +236,24 @@ def _done(out: Path, job: Job, digest: str, keys: dict) -> dict | None:
         report = json.loads(_report_paths(out, job)[0].read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
-    if not isinstance(report, dict) or [report.get(k) for k in ("student", "notebook", "sha256")] \
-            != [job.student, job.name, digest]:
+    if not isinstance(report, dict) or [report.get(k) for k in ("student", "notebook", "sha256")] != [
+        job.student,
+        job.name,
+        digest,
+    ]:
         return None
     return report if report.get("tests_key") == keys.get(report.get("exercise"), "") else None
 
 
-def grade_one(job: Job, out: Path, limits: g.Limits, hidden_tests: Path | None, keys: dict,
-              force: bool = False, unsafe: bool = False) -> tuple[dict, bool]:
+def grade_one(
+    job: Job,
+    out: Path,
+    limits: g.Limits,
+    hidden_tests: Path | None,
+    keys: dict,
+    force: bool = False,
+    unsafe: bool = False,
+) -> tuple[dict, bool]:
     """The report for one job, and whether it was already graded."""
     digest = ""
     if job.refused:
@@ -235,10 +269,14 @@ def grade_one(job: Job, out: Path, limits: g.Limits, hidden_tests: Path | None, 
             if previous:
                 return previous, True
             # The shown name, not the file's: the grader's messages and report use it.
-            result = g.grade(Path(job.name), source=source, limits=limits,
-                             hidden_tests=hidden_tests, unsafe=unsafe)
-    report = {"student": job.student, "sha256": digest, **result.as_dict(), "notebook": job.name,
-              "tests_key": keys.get(result.exercise, "")}
+            result = g.grade(Path(job.name), source=source, limits=limits, hidden_tests=hidden_tests, unsafe=unsafe)
+    report = {
+        "student": job.student,
+        "sha256": digest,
+        **result.as_dict(),
+        "notebook": job.name,
+        "tests_key": keys.get(result.exercise, ""),
+    }
     json_path, md_path = _report_paths(out, job)
     write_atomic(json_path, json.dumps(report, ensure_ascii=False, indent=1))
     write_atomic(md_path, f"Student: **{job.student}**\n\n" + result.markdown())
@@ -259,14 +297,21 @@ class Progress:
         self.bad += report.get("status") != "graded"
         if self.tty:
             filled = int(30 * self.done / max(self.total, 1))
-            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} "
-                              f"graded, {self.bad} could not grade")
+            self.stream.write(
+                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} graded, {self.bad} could not grade"
+            )
             if self.done == self.total:
                 self.stream.write("\n")
         else:
-            what = "already graded" if skipped else (
-                f"{report.get('score', 0)}/{report.get('max_score', 0)}"
-                if report.get("status") == "graded" else "could not grade")
+            what = (
+                "already graded"
+                if skipped
+                else (
+                    f"{report.get('score', 0)}/{report.get('max_score', 0)}"
+                    if report.get("status") == "graded"
+                    else "could not grade"
+                )
+            )
             self.stream.write(f"[{self.done}/{self.total}] {report['notebook']}: {what}\n")
         self.stream.flush()
 
@@ -290,21 +335,38 @@ def gradebook(reports: list[dict]) -> str:
                 columns.append(name)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([_cell(c) for c in
-                ["student", "notebook", "exercise", *columns, "total", "max", "status", "message"]])
+    w.writerow([_cell(c) for c in ["student", "notebook", "exercise", *columns, "total", "max", "status", "message"]])
     for r in sorted(reports, key=lambda r: (r["student"], r["notebook"])):
-        scored = {("hidden: " if t.get("hidden") else "") + t["question"]: t["score"]
-                  for t in r.get("tests", [])}
-        w.writerow([_cell(c) for c in [
-            r["student"], r["notebook"], r.get("exercise") or "",
-            *(scored.get(c, "") for c in columns), r.get("score", 0), r.get("max_score", 0),
-            r.get("status", ""), " ".join(str(r.get("message", "")).split())]])
+        scored = {("hidden: " if t.get("hidden") else "") + t["question"]: t["score"] for t in r.get("tests", [])}
+        w.writerow(
+            [
+                _cell(c)
+                for c in [
+                    r["student"],
+                    r["notebook"],
+                    r.get("exercise") or "",
+                    *(scored.get(c, "") for c in columns),
+                    r.get("score", 0),
+                    r.get("max_score", 0),
+                    r.get("status", ""),
+                    " ".join(str(r.get("message", "")).split()),
+                ]
+            ]
+        )
     return buf.getvalue()
 
 
-def grade_all(submissions: Path, out: Path, *, workers: int | None = None, force: bool = False,
-              limits: g.Limits | None = None, hidden_tests: Path | None = None,
-              unsafe: bool = False, stream=sys.stderr) -> list[dict]:
+def grade_all(
+    submissions: Path,
+    out: Path,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    limits: g.Limits | None = None,
+    hidden_tests: Path | None = None,
+    unsafe: bool = False,
+    stream=sys.stderr,
+) -> list[dict]:
     limits = limits or g.Limits()
     if not submissions.is_dir():
         raise g.CouldNotGrade(f"{submissions} is not a folder of submissions.")
@@ -318,17 +380,21 @@ def grade_all(submissions: Path, out: Path, *, workers: int | None = None, force
     reports = []
     pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1)
     try:
-        futures = {pool.submit(grade_one, job, out, limits, hidden_tests, keys, force, unsafe): job
-                   for job in jobs}
+        futures = {pool.submit(grade_one, job, out, limits, hidden_tests, keys, force, unsafe): job for job in jobs}
         for future in as_completed(futures):
             job, skipped = futures[future], False
             try:
                 report, skipped = future.result()
             except Exception as exc:  # a grader bug on one notebook must not stop the class
-                report = {"student": job.student, "notebook": job.name,
-                          "status": "could not grade", "score": 0, "max_score": 0,
-                          "message": f"The grader failed on this notebook ({type(exc).__name__}: "
-                                     f"{exc}); grade it alone with course grade to see more."}
+                report = {
+                    "student": job.student,
+                    "notebook": job.name,
+                    "status": "could not grade",
+                    "score": 0,
+                    "max_score": 0,
+                    "message": f"The grader failed on this notebook ({type(exc).__name__}: "
+                    f"{exc}); grade it alone with course grade to see more.",
+                }
             reports.append(report)
             progress.step(report, skipped)
     finally:  # stopped (Ctrl-C): the notebooks not yet started are not started

@@ -56,14 +56,11 @@ class Report:
             yield (r["passed"], r["question"], r["message"])
 
     def __repr__(self):
-        return "\n".join(
-            f"{'✔' if ok else '✘'} {q}: {'passed' if ok else msg}" for ok, q, msg in self._lines()
-        )
+        return "\n".join(f"{'✔' if ok else '✘'} {q}: {'passed' if ok else msg}" for ok, q, msg in self._lines())
 
     def _repr_html_(self):
         rows = "".join(
-            f"<li>{'✔' if ok else '✘'} <code>{html.escape(q)}</code>: "
-            f"{'passed' if ok else html.escape(msg)}</li>"
+            f"<li>{'✔' if ok else '✘'} <code>{html.escape(q)}</code>: {'passed' if ok else html.escape(msg)}</li>"
             for ok, q, msg in self._lines()
         )
         # The live region wraps the list: role="status" on the <ul> itself would take away its

@@ -36,8 +36,8 @@ import threading
 import time
 from pathlib import Path
 
-FILE_LIMIT_MB = 64      # any one file written by the run may reach this size
-MESSAGE_LIMIT_MB = 64   # the worker's messages, answers included, are read up to this size
+FILE_LIMIT_MB = 64  # any one file written by the run may reach this size
+MESSAGE_LIMIT_MB = 64  # the worker's messages, answers included, are read up to this size
 PR_SET_DUMPABLE = 4
 
 
@@ -102,6 +102,7 @@ def code_cells(path: Path) -> list[str]:
 
 # ---------------------------------------------------------------- the worker (student code)
 
+
 class _Sink:
     """sys.stdout and sys.stderr of the worker: counts what is written, keeps none of it."""
 
@@ -153,6 +154,7 @@ def _shell():
 def _describe(exc: BaseException) -> list[str]:
     """Name and message of an exception the notebook raised, as two plain str: its
     ``__str__`` may fail, raise anything, or return a str subclass that misbehaves."""
+
     def text(get) -> str:
         try:
             return str.__str__(get())[:300]  # a plain str, whatever get() returned
@@ -174,7 +176,7 @@ def work(cells: list[str], names: list[str], out: int) -> None:
         data = dumps(message).encode("utf-8") + b"\n"
         try:
             while data:
-                data = data[write(out, data):]
+                data = data[write(out, data) :]
         except OSError:  # the notebook closed or replaced the pipe
             exit_(3)
 
@@ -267,7 +269,8 @@ def _messages(pipe: int, pid: int, cell_timeout: int):
             if isinstance(message.get("answers"), dict):  # only a forged line has one too deep
                 message["answers"] = {
                     name: {"__unsupported__": "value nested too deeply"} if _too_deep(v) else v
-                    for name, v in message["answers"].items()}
+                    for name, v in message["answers"].items()
+                }
             if isinstance(message.get("start"), int):
                 running, deadline = message["start"], time.monotonic() + cell_timeout
             elif "done" in message:
@@ -281,20 +284,29 @@ def _problem(cells, number, error, timed_out, cell_timeout) -> dict:
     can be written whatever the notebook raised."""
     from course.grading.answers import printable
 
-    ename, evalue = (printable(x) if isinstance(x, str) else ""
-                     for x in (list(error) + ["", ""])[:2])
+    ename, evalue = (printable(x) if isinstance(x, str) else "" for x in (list(error) + ["", ""])[:2])
     return {
         "cell": number + 1,
         "code": printable(_first_line(cells[number])),
         "error": "timeout" if timed_out else ename[:80] or "Error",
-        "message": (f"stopped after the {cell_timeout}-second limit per cell" if timed_out
-                    else "used more memory than the grader allows" if ename == "MemoryError"
-                    else evalue[:300]),
+        "message": (
+            f"stopped after the {cell_timeout}-second limit per cell"
+            if timed_out
+            else "used more memory than the grader allows"
+            if ename == "MemoryError"
+            else evalue[:300]
+        ),
     }
 
 
-def supervise(cells: list[str], names: list[str], cell_timeout: int, output_kb: int,
-              keep_from_worker: tuple[int, ...] = (), run_memory_mb: int = 0) -> dict:
+def supervise(
+    cells: list[str],
+    names: list[str],
+    cell_timeout: int,
+    output_kb: int,
+    keep_from_worker: tuple[int, ...] = (),
+    run_memory_mb: int = 0,
+) -> dict:
     read_end, write_end = os.pipe()
     _set_dumpable(0)  # the worker may not trace this process or write into its memory
     pid = os.fork()
@@ -316,15 +328,16 @@ def supervise(cells: list[str], names: list[str], cell_timeout: int, output_kb: 
             interrupted.add(message)
         elif kind == "too big":
             died = f"the notebook's answers were larger than {MESSAGE_LIMIT_MB} MB"
-        elif "done" in message and isinstance(message["done"], int) \
-                and 0 <= message["done"] < len(cells):
+        elif "done" in message and isinstance(message["done"], int) and 0 <= message["done"] < len(cells):
             number, error = message["done"], message.get("error")
             if error or number in interrupted:
-                problems.append(_problem(cells, number, error if isinstance(error, list) else [],
-                                         number in interrupted, cell_timeout))
+                problems.append(
+                    _problem(
+                        cells, number, error if isinstance(error, list) else [], number in interrupted, cell_timeout
+                    )
+                )
             if message.get("exit"):
-                died = (f"the notebook called exit() in code cell {number + 1}, so the cells "
-                        "after it did not run")
+                died = f"the notebook called exit() in code cell {number + 1}, so the cells after it did not run"
         elif isinstance(message.get("answers"), dict):
             answers = message["answers"]
             output = message.get("output") if isinstance(message.get("output"), int) else 0
@@ -335,13 +348,16 @@ def supervise(cells: list[str], names: list[str], cell_timeout: int, output_kb: 
         pass
     os.waitpid(pid, 0)
     if over.is_set():
-        died = (f"the notebook and the processes it started used more than {run_memory_mb} MB "
-                "of memory together, so the run was stopped")
+        died = (
+            f"the notebook and the processes it started used more than {run_memory_mb} MB "
+            "of memory together, so the run was stopped"
+        )
     if answers is None and died is None:
-        died = ("the notebook stopped the Python process running it (for example with "
-                "os._exit, or by using far more memory than allowed)")
-    return {"answers": answers, "problems": problems, "died": died,
-            "output_dropped": max(0, output - output_kb * 1024)}
+        died = (
+            "the notebook stopped the Python process running it (for example with "
+            "os._exit, or by using far more memory than allowed)"
+        )
+    return {"answers": answers, "problems": problems, "died": died, "output_dropped": max(0, output - output_kb * 1024)}
 
 
 def main(argv=None) -> int:
@@ -355,16 +371,23 @@ def main(argv=None) -> int:
     p.add_argument("--memory-mb", type=int, required=True)
     p.add_argument("--output-kb", type=int, required=True)
     p.add_argument("--processes", type=int, default=0, help="in the sandbox: most processes")
-    p.add_argument("--run-memory-mb", type=int, default=0,
-                   help="in the sandbox: memory of all the run's processes together")
+    p.add_argument(
+        "--run-memory-mb", type=int, default=0, help="in the sandbox: memory of all the run's processes together"
+    )
     a = p.parse_args(argv)
     limit_resources(a.memory_mb, a.processes)
     # Interrupts are for the worker's cells: the notebook may send SIGINT to every process it
     # can (os.kill(-1, ...)); this one must live on to report. The worker sets its own handler.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     cells = code_cells(a.notebook)
-    result = supervise(cells, [n for n in a.names.split(",") if n], a.cell_timeout,
-                       a.output_kb, keep_from_worker=(a.result_fd,), run_memory_mb=a.run_memory_mb)
+    result = supervise(
+        cells,
+        [n for n in a.names.split(",") if n],
+        a.cell_timeout,
+        a.output_kb,
+        keep_from_worker=(a.result_fd,),
+        run_memory_mb=a.run_memory_mb,
+    )
     with os.fdopen(a.result_fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(result))  # \u escapes: a forged answer's surrogate cannot stop it
     return 0

@@ -56,8 +56,7 @@ def canonical(value, places: int | None = None) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(canonical(v, places) for v in value) + "]"
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return "{" + ",".join(f"{canonical(k)}:{canonical(value[k], places)}"
-                              for k in sorted(value)) + "}"
+        return "{" + ",".join(f"{canonical(k)}:{canonical(value[k], places)}" for k in sorted(value)) + "}"
     if hasattr(value, "isoformat"):  # a date or timestamp
         return json.dumps(value.isoformat())
     raise TypeError(f"no canonical form for a {type(value).__name__}")

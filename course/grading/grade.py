@@ -37,7 +37,7 @@ class CouldNotGrade(Exception):
 class Result:
     notebook: str
     exercise: str | None = None
-    status: str = "graded"            # graded | could not grade
+    status: str = "graded"  # graded | could not grade
     message: str = ""
     tests: list = field(default_factory=list)
     problems: list = field(default_factory=list)
@@ -60,10 +60,16 @@ class Result:
 
     def as_dict(self):
         return {
-            "notebook": self.notebook, "exercise": self.exercise, "status": self.status,
-            "score": self.score, "max_score": self.max_score, "message": self.message,
-            "tests": self.tests, "problems": self.problems,
-            "seconds": round(self.seconds, 2), "isolation": self.isolation,
+            "notebook": self.notebook,
+            "exercise": self.exercise,
+            "status": self.status,
+            "score": self.score,
+            "max_score": self.max_score,
+            "message": self.message,
+            "tests": self.tests,
+            "problems": self.problems,
+            "seconds": round(self.seconds, 2),
+            "isolation": self.isolation,
             "grader": f"course {__version__}",
         }
 
@@ -79,8 +85,7 @@ class Result:
         for t in self.tests:
             hint = t["message"].replace("|", "\\|").replace("\n", " ")
             name = t["question"] + (" (hidden test)" if t.get("hidden") else "")
-            lines.append(f"| {'✔' if t['passed'] else '✘'} | `{name}` | "
-                         f"{t['score']}/{t['points']} | {hint} |")
+            lines.append(f"| {'✔' if t['passed'] else '✘'} | `{name}` | {t['score']}/{t['points']} | {hint} |")
         if self.problems:
             lines += ["", "## Problems while running the notebook", ""]
             for p in self.problems:
@@ -106,13 +111,15 @@ def read_submission(path: Path) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise CouldNotGrade(f"{name} is not a regular file (a folder, a pipe or a device); "
-                                "only a notebook file can be graded.")
+            raise CouldNotGrade(
+                f"{name} is not a regular file (a folder, a pipe or a device); only a notebook file can be graded."
+            )
         if st.st_size > MAX_NOTEBOOK_MB * 2**20:
             raise CouldNotGrade(
                 f"{name} is {st.st_size / 2**20:.0f} MB, more than the {MAX_NOTEBOOK_MB} MB a "
                 "notebook may have. Clear its outputs (Kernel → Restart and Clear Outputs), save, "
-                "and submit it again.")
+                "and submit it again."
+            )
         chunks, size = [], 0
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
@@ -131,8 +138,9 @@ def _load_json(path: Path, raw: bytes) -> dict:
     try:
         data = json.loads(raw.decode("utf-8"))
     except RecursionError:
-        raise CouldNotGrade(f"{path.name} is not a notebook Jupyter writes: its JSON is nested "
-                            "too deeply to be read.") from None
+        raise CouldNotGrade(
+            f"{path.name} is not a notebook Jupyter writes: its JSON is nested too deeply to be read."
+        ) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
         raise CouldNotGrade(
@@ -170,12 +178,12 @@ def _exercise_named_in(data: dict) -> str | None:
 
 @dataclass(frozen=True)
 class Limits:
-    cell_timeout: int = 30      # seconds per cell; the cell is interrupted
-    total_timeout: int = 300    # seconds for the whole notebook; the run is killed
-    memory_mb: int = 2048       # memory of the run: each process, and all of them together
-    output_kb: int = 1024       # cell output kept from the run
-    disk_mb: int = 256          # the notebook's folder (/tmp and /dev/shm have 64 MB each)
-    processes: int = 64         # processes and threads of the run at once
+    cell_timeout: int = 30  # seconds per cell; the cell is interrupted
+    total_timeout: int = 300  # seconds for the whole notebook; the run is killed
+    memory_mb: int = 2048  # memory of the run: each process, and all of them together
+    output_kb: int = 1024  # cell output kept from the run
+    disk_mb: int = 256  # the notebook's folder (/tmp and /dev/shm have 64 MB each)
+    processes: int = 64  # processes and threads of the run at once
 
 
 def published_limits() -> dict:
@@ -184,10 +192,18 @@ def published_limits() -> dict:
     from course.grading.execute import FILE_LIMIT_MB
 
     lim = Limits()
-    return {"cell_timeout": lim.cell_timeout, "total_timeout": lim.total_timeout,
-            "total_minutes": lim.total_timeout // 60, "memory_gb": lim.memory_mb // 1024,
-            "output_mb": lim.output_kb // 1024, "file_mb": FILE_LIMIT_MB, "processes": lim.processes,
-            "disk_mb": lim.disk_mb, "tmp_mb": sandbox.TMP_MB, "notebook_mb": MAX_NOTEBOOK_MB}
+    return {
+        "cell_timeout": lim.cell_timeout,
+        "total_timeout": lim.total_timeout,
+        "total_minutes": lim.total_timeout // 60,
+        "memory_gb": lim.memory_mb // 1024,
+        "output_mb": lim.output_kb // 1024,
+        "file_mb": FILE_LIMIT_MB,
+        "processes": lim.processes,
+        "disk_mb": lim.disk_mb,
+        "tmp_mb": sandbox.TMP_MB,
+        "notebook_mb": MAX_NOTEBOOK_MB,
+    }
 
 
 def _runs_parent() -> Path:
@@ -226,13 +242,21 @@ def _run_folder() -> tuple[Path, int]:
 def _child_env(home: str, tmp: str, token: str) -> dict:
     """A small, fixed environment: nothing of the grader's own settings reaches student code."""
     env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-        "HOME": home, "TMPDIR": tmp, "IPYTHONDIR": f"{home}/.ipython",
-        "JUPYTER_RUNTIME_DIR": f"{home}/.jupyter", "MPLCONFIGDIR": f"{home}/.mpl",
-        "PYTHONPATH": sandbox.PACKAGE_ROOT, "PYTHONNOUSERSITE": "1",
-        "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "HOME": home,
+        "TMPDIR": tmp,
+        "IPYTHONDIR": f"{home}/.ipython",
+        "JUPYTER_RUNTIME_DIR": f"{home}/.jupyter",
+        "MPLCONFIGDIR": f"{home}/.mpl",
+        "PYTHONPATH": sandbox.PACKAGE_ROOT,
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
         # Fewer threads and malloc arenas keep the run's address space well under its cap.
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MALLOC_ARENA_MAX": "2",
         "COURSE_RUN_TOKEN": token,
     }
     if "COURSE_ROOT" in os.environ:
@@ -246,8 +270,16 @@ def _start(cmd, *, cwd, stderr_path: Path, env=None, pass_fds=(), stdin=subproce
     if shutil.which("setpriv"):  # if the grader itself is killed, its children die with it
         cmd = ["setpriv", "--pdeathsig", "KILL", *cmd]
     with open(stderr_path, "wb") as err:
-        return subprocess.Popen(cmd, cwd=cwd, env=env, stdin=stdin, stdout=subprocess.DEVNULL,
-                                stderr=err, pass_fds=pass_fds, start_new_session=True)
+        return subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdin=stdin,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            pass_fds=pass_fds,
+            start_new_session=True,
+        )
 
 
 def _wait(proc: subprocess.Popen, timeout: float) -> int:
@@ -328,7 +360,8 @@ def _check_untouched(files: list[Path]) -> None:
                 "The grader's own files changed while this notebook ran, so no score can be "
                 "trusted: grading stopped. (Notebooks must not write outside their folder.) "
                 f"Changed: {name}. A teacher should reinstall the course package before "
-                "grading again.")
+                "grading again."
+            )
 
 
 def _secret_lines(ex, hidden: Path | None) -> list[str]:
@@ -360,17 +393,26 @@ def check_sandbox(unsafe: bool) -> None:
         raise SandboxMissing(
             f"Grading stopped: the sandbox that keeps student code away from this machine "
             f"cannot be built. {missing} Only for code you trust (your own notebooks, say), "
-            "grade without it: --trusted-code-no-sandbox.")
+            "grade without it: --trusted-code-no-sandbox."
+        )
 
 
-UNSAFE_NOTE = ("Graded WITHOUT the sandbox (--trusted-code-no-sandbox): the notebook ran with "
-               "time, memory and output limits only, and could read and change this machine's "
-               "files. This grade is only as trustworthy as the notebook's author.")
+UNSAFE_NOTE = (
+    "Graded WITHOUT the sandbox (--trusted-code-no-sandbox): the notebook ran with "
+    "time, memory and output limits only, and could read and change this machine's "
+    "files. This grade is only as trustworthy as the notebook's author."
+)
 
 
-def grade(notebook: Path, *, source: bytes | None = None, exercise: str | None = None,
-          limits: Limits = Limits(), hidden_tests: Path | None = None,
-          unsafe: bool = False) -> Result:
+def grade(
+    notebook: Path,
+    *,
+    source: bytes | None = None,
+    exercise: str | None = None,
+    limits: Limits = Limits(),
+    hidden_tests: Path | None = None,
+    unsafe: bool = False,
+) -> Result:
     """Grade one notebook (its bytes, if ``source`` is given: ``notebook`` then only names it).
     ``hidden_tests`` is a folder of ``<exercise>/tests.py`` files the students never see.
     Student code runs in the sandbox, or, with ``unsafe``, without it (trusted code only)."""
@@ -397,9 +439,11 @@ def grade(notebook: Path, *, source: bytes | None = None, exercise: str | None =
         if hidden_tests is not None:
             hidden = Path(hidden_tests).resolve() / ex.id / "tests.py"
             if not hidden.is_file():
-                raise CouldNotGrade(f"The hidden tests folder {hidden_tests} has no tests for "
-                                    f"exercise {ex.id} ({ex.id}/tests.py), so it cannot be "
-                                    "graded with hidden tests.")
+                raise CouldNotGrade(
+                    f"The hidden tests folder {hidden_tests} has no tests for "
+                    f"exercise {ex.id} ({ex.id}/tests.py), so it cannot be "
+                    "graded with hidden tests."
+                )
         # Inside the sandbox the grader's files are out of reach; without it, check them.
         watched = _watched_files([ex.tests, *filter(None, [hidden])]) if unsafe else []
         _check_untouched(watched)
@@ -409,8 +453,7 @@ def grade(notebook: Path, *, source: bytes | None = None, exercise: str | None =
             names += [n for n in exlib.declared(hidden, "ANSWERS") if n not in names]
         run_dir, lock = _run_folder()
         try:
-            _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe,
-                              watched, result)
+            _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe, watched, result)
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
             os.close(lock)
@@ -426,16 +469,18 @@ def grade(notebook: Path, *, source: bytes | None = None, exercise: str | None =
     return result
 
 
-def _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe, watched,
-                      result):
+def _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe, watched, result):
     # The test process starts now, in the run folder, and waits for the answers on its
     # standard input: its start-up overlaps the notebook's run. It reads the tests where they
     # are (the teacher's files; the notebook's run never sees them) and runs no student code.
     (run_dir / "tests").mkdir()
     args = [str(ex.tests), "-", "results.json"] + ([str(hidden)] if hidden else [])
-    runner = _start(sandbox.python_module("course.grading.runner", *args),
-                    cwd=run_dir / "tests", stdin=subprocess.PIPE,
-                    stderr_path=run_dir / "tests" / "runner.err")
+    runner = _start(
+        sandbox.python_module("course.grading.runner", *args),
+        cwd=run_dir / "tests",
+        stdin=subprocess.PIPE,
+        stderr_path=run_dir / "tests" / "runner.err",
+    )
     try:
         encoded = _execute(data, notebook, names, run_dir, limits, unsafe, watched, result)
         try:
@@ -455,8 +500,9 @@ def _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe
                 pass
     res = run_dir / "tests" / "results.json"
     if code != 0 or not res.exists():
-        raise CouldNotGrade("The tests could not be run (a problem on the grader's side): "
-                            f"{_tail(run_dir / 'tests' / 'runner.err')}")
+        raise CouldNotGrade(
+            f"The tests could not be run (a problem on the grader's side): {_tail(run_dir / 'tests' / 'runner.err')}"
+        )
     result.tests = json.loads(res.read_text(encoding="utf-8"))
 
 
@@ -471,9 +517,18 @@ def _execute(data, notebook, names, run_dir, limits, unsafe, watched, result) ->
     submission = run_dir / "submission.ipynb"
     submission.write_text(json.dumps(data), encoding="utf-8")
     nb_fd = os.open(submission, os.O_RDONLY)
-    flags = ["--result-fd", str(fd), "--names", ",".join(names),
-             "--cell-timeout", str(limits.cell_timeout), "--memory-mb", str(limits.memory_mb),
-             "--output-kb", str(limits.output_kb)]
+    flags = [
+        "--result-fd",
+        str(fd),
+        "--names",
+        ",".join(names),
+        "--cell-timeout",
+        str(limits.cell_timeout),
+        "--memory-mb",
+        str(limits.memory_mb),
+        "--output-kb",
+        str(limits.output_kb),
+    ]
     if unsafe:  # the grader's own folder for the run; the tamper check watches the rest
         home = run_dir / "home"
         home.mkdir()
@@ -481,15 +536,23 @@ def _execute(data, notebook, names, run_dir, limits, unsafe, watched, result) ->
         cmd = sandbox.python_module("course.grading.execute", str(home / "submission.ipynb"), *flags)
         env, cwd, result.isolation = _child_env(str(home), str(home), token), home, "none"
     else:
-        cmd = sandbox.wrap(sandbox.python_module(
-            "course.grading.execute", f"{sandbox.HOME}/submission.ipynb", *flags,
-            "--processes", str(limits.processes), "--run-memory-mb", str(limits.memory_mb)),
-            notebook_fd=nb_fd, disk_mb=limits.disk_mb)
+        cmd = sandbox.wrap(
+            sandbox.python_module(
+                "course.grading.execute",
+                f"{sandbox.HOME}/submission.ipynb",
+                *flags,
+                "--processes",
+                str(limits.processes),
+                "--run-memory-mb",
+                str(limits.memory_mb),
+            ),
+            notebook_fd=nb_fd,
+            disk_mb=limits.disk_mb,
+        )
         env, cwd, result.isolation = _child_env(sandbox.HOME, "/tmp", token), run_dir, "bubblewrap"
     child = None
     try:
-        child = _start(cmd, cwd=cwd, env=env, pass_fds=(fd, nb_fd),
-                       stderr_path=run_dir / "execute.err")
+        child = _start(cmd, cwd=cwd, env=env, pass_fds=(fd, nb_fd), stderr_path=run_dir / "execute.err")
         _validate(data, notebook)
         try:
             code = _wait(child, limits.total_timeout)
@@ -497,7 +560,8 @@ def _execute(data, notebook, names, run_dir, limits, unsafe, watched, result) ->
             raise CouldNotGrade(
                 f"Running {notebook.name} took longer than the {limits.total_timeout}-second "
                 "limit for the whole notebook, so it was stopped. Look for a loop that never "
-                "ends or a very slow cell, fix it, and submit again.") from None
+                "ends or a very slow cell, fix it, and submit again."
+            ) from None
     finally:
         if child is not None and child.poll() is None:
             os.killpg(child.pid, signal.SIGKILL)
@@ -516,17 +580,18 @@ def _execute(data, notebook, names, run_dir, limits, unsafe, watched, result) ->
             "The notebook could not be run to the end: the process running it stopped "
             f"(exit status {code}). This happens when a notebook kills its own process or "
             "uses far more memory than allowed. Details: "
-            f"{_tail(run_dir / 'execute.err', 200) or 'none'}")
+            f"{_tail(run_dir / 'execute.err', 200) or 'none'}"
+        )
     result.problems = executed["problems"]
     if executed["died"]:
         result.message = f"Grading stopped early: {executed['died']}."
     notes = []
     if result.problems:
-        notes.append("Some cells raised errors or timed out (listed below); the answers they "
-                     "should have set may be missing.")
+        notes.append(
+            "Some cells raised errors or timed out (listed below); the answers they should have set may be missing."
+        )
     if executed.get("output_dropped"):
-        notes.append(f"The notebook printed more than {limits.output_kb} kB; the rest of its "
-                     "output was ignored.")
+        notes.append(f"The notebook printed more than {limits.output_kb} kB; the rest of its output was ignored.")
     if notes and not result.message:
         result.message = " ".join(notes)
     return executed["answers"] or {n: {"__missing__": True} for n in names}
@@ -541,8 +606,9 @@ def summary(results: list[Result]) -> str:
             lines.append(f"| `{name}` | – | could not grade |")
         else:
             ok = r.exit_code == 0
-            lines.append(f"| `{name}` | {r.score} / {r.max_score} | "
-                         f"{'all checks pass' if ok else 'some checks fail'} |")
+            lines.append(
+                f"| `{name}` | {r.score} / {r.max_score} | {'all checks pass' if ok else 'some checks fail'} |"
+            )
     for r in results:
         failing = [t for t in r.tests if not t["passed"]]
         if r.status != "graded" or failing or r.message:

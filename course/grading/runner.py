@@ -61,8 +61,13 @@ def run(module, encoded: dict, only: list[str] | None = None) -> list[dict]:
         question = func.__name__.removeprefix("test_")
         if only is not None and question not in only:
             continue
-        result = {"test": func.__name__, "question": question,
-                  "points": points.get(func.__name__, 1), "passed": False, "message": ""}
+        result = {
+            "test": func.__name__,
+            "question": question,
+            "points": points.get(func.__name__, 1),
+            "passed": False,
+            "message": "",
+        }
         try:
             func(answers)
             result["passed"] = True

@@ -48,7 +48,7 @@ from course.content import paths
 
 # The folder that holds the ``course`` package (a repository, or a released student copy).
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HOME = "/home/student"   # the notebook's folder inside the sandbox
+HOME = "/home/student"  # the notebook's folder inside the sandbox
 NOBODY = 65534
 TMP_MB, SHM_MB = 64, 64  # /tmp and /dev/shm; the notebook's folder gets Limits.disk_mb
 ETC = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime"]
@@ -64,8 +64,10 @@ def python_module(module: str, *args: str) -> list[str]:
     variable, no user site and nothing from the working folder, so files a submission leaves
     behind cannot be imported in place of ours; the package's own folder is put on the path
     explicitly (a released student repository runs it without installing it)."""
-    boot = ("import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); "
-            f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)")
+    boot = (
+        "import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); "
+        f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+    )
     return [sys.executable, "-I", "-c", boot, PACKAGE_ROOT, *args]
 
 
@@ -81,8 +83,12 @@ def read_only_binds() -> list[tuple[str, str]]:
     (``sys.prefix``, symlinks in the virtualenv) say they are."""
     python = [sys.base_prefix, sys.prefix, *(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))]
     package = os.path.join(PACKAGE_ROOT, "course")
-    content = [str(paths.DATA), str(paths.SEEDS), str(paths.QUIZZES),
-               *(str(p) for p in sorted(paths.EXERCISES.glob("*/tests.py")))]
+    content = [
+        str(paths.DATA),
+        str(paths.SEEDS),
+        str(paths.QUIZZES),
+        *(str(p) for p in sorted(paths.EXERCISES.glob("*/tests.py"))),
+    ]
     folders = _outermost(["/usr", *python, package, *content])
     folders += [f for f in ETC if os.path.exists(f)]
     return [(f, f) for f in folders]
@@ -102,15 +108,41 @@ def _top_level() -> list[str]:
 def bwrap_args(notebook_fd: int, disk_mb: int, binds: list[tuple[str, str]]) -> list[str]:
     # --as-pid-1: the supervisor is the namespace's init, which the notebook cannot signal;
     # when it ends, every process of the run ends with it.
-    args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-            "--new-session", "--as-pid-1", "--hostname", "grader", "--cap-drop", "ALL"]
+    args = [
+        "bwrap",
+        "--unshare-all",
+        "--unshare-user",
+        "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+        "--as-pid-1",
+        "--hostname",
+        "grader",
+        "--cap-drop",
+        "ALL",
+    ]
     # The writable places first: a read-only source may lie under /tmp (a course copied
     # there), and a tmpfs mounted after it would cover it.
-    args += ["--proc", "/proc", "--dev", "/dev",
-             "--size", str(SHM_MB << 20), "--tmpfs", "/dev/shm",
-             "--remount-ro", "/dev",  # not recursive: /dev/shm stays writable
-             "--size", str(TMP_MB << 20), "--tmpfs", "/tmp",
-             "--size", str(disk_mb << 20), "--tmpfs", HOME]
+    args += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(SHM_MB << 20),
+        "--tmpfs",
+        "/dev/shm",
+        "--remount-ro",
+        "/dev",  # not recursive: /dev/shm stays writable
+        "--size",
+        str(TMP_MB << 20),
+        "--tmpfs",
+        "/tmp",
+        "--size",
+        str(disk_mb << 20),
+        "--tmpfs",
+        HOME,
+    ]
     for source, place in binds:
         args += ["--ro-bind", source, place]
     args += _top_level()
@@ -127,8 +159,13 @@ def wrap(cmd: list[str], *, notebook_fd: int, disk_mb: int) -> list[str]:
     # Root: ``stage`` binds each source to a private place nobody can reach, then runs bwrap
     # as nobody with those places as sources.
     staged = [(f"@{i}", place) for i, (_, place) in enumerate(binds)]
-    return [*python_module("course.grading.sandbox", "stage", *(s for s, _ in binds), "--",
-                           *bwrap_args(notebook_fd, disk_mb, staged)), "--", *cmd]
+    return [
+        *python_module(
+            "course.grading.sandbox", "stage", *(s for s, _ in binds), "--", *bwrap_args(notebook_fd, disk_mb, staged)
+        ),
+        "--",
+        *cmd,
+    ]
 
 
 @functools.lru_cache(maxsize=1)
@@ -136,29 +173,32 @@ def missing() -> str | None:
     """None when the sandbox can be built here; else what is missing, in words (probed once
     per process by starting Python in a real sandbox)."""
     if not shutil.which("bwrap"):
-        return ("bubblewrap (the bwrap command) is not installed. Install it (Debian and "
-                "Ubuntu: apt-get install bubblewrap).")
+        return (
+            "bubblewrap (the bwrap command) is not installed. Install it (Debian and "
+            "Ubuntu: apt-get install bubblewrap)."
+        )
     with tempfile.TemporaryFile() as empty:
         probe = "import sys; sys.path.insert(0, sys.argv[1]); import course.grading"
-        cmd = wrap([sys.executable, "-I", "-c", probe, PACKAGE_ROOT],
-                   notebook_fd=empty.fileno(), disk_mb=1)
+        cmd = wrap([sys.executable, "-I", "-c", probe, PACKAGE_ROOT], notebook_fd=empty.fileno(), disk_mb=1)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=30, pass_fds=(empty.fileno(),),
-                                  env=env)
+            done = subprocess.run(cmd, capture_output=True, timeout=30, pass_fds=(empty.fileno(),), env=env)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"bubblewrap could not be started ({exc})."
     if done.returncode == 0:
         return None
     said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-    return ("bubblewrap is installed but cannot build the sandbox here"
-            f"{': ' + said[-1][:300] if said else ''}. On Ubuntu 24.04 (GitHub's runners) allow "
-            "unprivileged user namespaces first: sudo sysctl -w "
-            "kernel.apparmor_restrict_unprivileged_userns=0. In a container, run it with "
-            "user namespaces allowed.")
+    return (
+        "bubblewrap is installed but cannot build the sandbox here"
+        f"{': ' + said[-1][:300] if said else ''}. On Ubuntu 24.04 (GitHub's runners) allow "
+        "unprivileged user namespaces first: sudo sysctl -w "
+        "kernel.apparmor_restrict_unprivileged_userns=0. In a container, run it with "
+        "user namespaces allowed."
+    )
 
 
 # ---------------------------------------------------------------- stage (run as root only)
+
 
 def _libc():
     return ctypes.CDLL(None, use_errno=True)
@@ -180,8 +220,7 @@ def stage(sources: list[str], bwrap: list[str]) -> None:
     # Held open first: a source may lie under the folder the tmpfs is about to cover.
     held = [os.open(s, os.O_PATH) for s in sources]
     place = tempfile.gettempdir()  # covered by the tmpfs in this namespace only
-    _check(libc.mount(b"tmpfs", place.encode(), b"tmpfs", ctypes.c_ulong(0),
-                      b"size=64k,mode=711"), "tmpfs")
+    _check(libc.mount(b"tmpfs", place.encode(), b"tmpfs", ctypes.c_ulong(0), b"size=64k,mode=711"), "tmpfs")
     staged = {}
     for i, (source, fd) in enumerate(zip(sources, held)):
         target = os.path.join(place, str(i))
@@ -189,8 +228,10 @@ def stage(sources: list[str], bwrap: list[str]) -> None:
             os.mkdir(target, 0o711)
         else:
             open(target, "wb").close()
-        _check(libc.mount(f"/proc/self/fd/{fd}".encode(), target.encode(), None,
-                          ctypes.c_ulong(MS_BIND | MS_REC), None), f"bind {source}")
+        _check(
+            libc.mount(f"/proc/self/fd/{fd}".encode(), target.encode(), None, ctypes.c_ulong(MS_BIND | MS_REC), None),
+            f"bind {source}",
+        )
         os.close(fd)
         staged[f"@{i}"] = target
     os.setgroups([])
@@ -206,7 +247,7 @@ if __name__ == "__main__":
         sys.exit("usage: sandbox stage SOURCE... -- BWRAP-ARGS... -- COMMAND...")
     split = argv.index("--")
     try:
-        stage(argv[1:split], argv[split + 1:])
+        stage(argv[1:split], argv[split + 1 :])
     except OSError as exc:  # never run student code in a sandbox that is only half built
         sys.stderr.write(f"The grader's sandbox could not be set up ({exc}).\n")
         sys.exit(70)

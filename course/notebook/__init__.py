@@ -1,7 +1,7 @@
 """What a chapter or exercise notebook imports in its (hidden) setup cell.
 
-    from course.notebook import quiz, data, Checks
-    check = Checks.chapter("01_soviets")  # then: check("n_bureau")
+from course.notebook import quiz, data, Checks
+check = Checks.chapter("01_soviets")  # then: check("n_bureau")
 """
 
 from __future__ import annotations

@@ -23,10 +23,15 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def setup_cell(root: Path | None = None) -> str:
     """The setup cell's source, for the current version and repository."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined, autoescape=False)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
     return env.get_template("setup_cell.py.jinja").render(
-        release=f"v{project.version(root)}", source=project.install_source(root))
+        release=f"v{project.version(root)}", source=project.install_source(root)
+    )
 
 
 def setup_cell_myst(root: Path | None = None) -> str:
@@ -34,8 +39,9 @@ def setup_cell_myst(root: Path | None = None) -> str:
     return f"```{{code-cell}} ipython3\n:tags: [remove-cell]\n{setup_cell(root)}\n```\n"
 
 
-_MYST_SETUP = re.compile(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n" + re.escape(SETUP_MARK)
-                         + r".*?\n```\n", re.DOTALL)
+_MYST_SETUP = re.compile(
+    r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n" + re.escape(SETUP_MARK) + r".*?\n```\n", re.DOTALL
+)
 
 
 def with_setup_cell(text: str, root: Path | None = None) -> str:
@@ -46,7 +52,7 @@ def with_setup_cell(text: str, root: Path | None = None) -> str:
     title = re.search(r"^# .*\n", text, re.MULTILINE)
     if not title:
         raise ValueError("no '# Title' line: the setup cell goes under a notebook's title")
-    return f"{text[:title.end()]}\n{cell}{text[title.end():]}"
+    return f"{text[: title.end()]}\n{cell}{text[title.end() :]}"
 
 
 def fold(nb):

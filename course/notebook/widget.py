@@ -45,7 +45,7 @@ def feedback_html(text: str, default_seed: str) -> str:
     """Escape feedback text and turn its ¶ citations into links to the reading."""
     out, pos = [], 0
     for m in banks.PARA_REF.finditer(text):
-        out.append(html.escape(text[pos:m.start()]))
+        out.append(html.escape(text[pos : m.start()]))
         href = _href(m["seed"] or default_seed, int(m["first"]))
         label = html.escape(m.group(0))
         out.append(f'<a href="{href}">{label}</a>' if href else label)
@@ -56,11 +56,13 @@ def feedback_html(text: str, default_seed: str) -> str:
 
 def feedback_markdown(text: str, default_seed: str) -> str:
     """Feedback as MyST markdown with ¶ citations as cross-references (used by the book)."""
+
     def link(m):
         seed = m["seed"] or default_seed
         if not seeds.chapter_page(seed):
             return m.group(0)
         return f"[{m.group(0)}](#{seeds.anchor(seed, m['first'])})"
+
     return banks.PARA_REF.sub(link, text)
 
 
@@ -79,8 +81,7 @@ class Quiz:
         # Feedback and the key travel encoded so that the answer is not printed in the page
         # text; quiz.js decodes them when the student checks an answer.
         payload = [
-            {"correct": o["correct"], "feedback": feedback_html(o["feedback"], it["seed"])}
-            for o in it["options"]
+            {"correct": o["correct"], "feedback": feedback_html(o["feedback"], it["seed"])} for o in it["options"]
         ]
         encoded = base64.b64encode(json.dumps(payload).encode("utf-8")).decode("ascii")
         name = f"quiz-{self.id}"
@@ -114,7 +115,8 @@ class Quiz:
         )
         choices = w.RadioButtons(
             options=[(o["text"], i) for i, o in enumerate(it["options"])],
-            value=None, layout=w.Layout(width="auto"),
+            value=None,
+            layout=w.Layout(width="auto"),
         )
         check = w.Button(description="Check answer", button_style="primary")
         feedback = w.HTML()
@@ -125,9 +127,7 @@ class Quiz:
                 return
             opt = it["options"][choices.value]
             verdict = "Correct." if opt["correct"] else "Not quite. Try again."
-            feedback.value = (
-                f"<p><strong>{verdict}</strong> {feedback_html(opt['feedback'], it['seed'])}</p>"
-            )
+            feedback.value = f"<p><strong>{verdict}</strong> {feedback_html(opt['feedback'], it['seed'])}</p>"
 
         check.on_click(on_check)
         box = w.VBox([question, choices, check, feedback])

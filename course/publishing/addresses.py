@@ -45,9 +45,11 @@ _SCRIPT = re.compile(r'<script id="course-moved">\(function\(m\)\{.*?\}\)\((\{.*
 _STUB = re.compile(r'<meta name="course-redirect" content="([^"]+)">')
 # The forwarding scripts: m maps an old fragment to its new address (relative to the page).
 _STUB_JS = "(function(m){{var h=location.hash.slice(1);location.replace(m[h]||{url});}})({map});"
-_PAGE_JS = ("(function(m){{function go(){{var h=location.hash.slice(1);"
-            "if(m[h]&&!document.getElementById(h))location.replace(m[h]);}}"
-            "go();window.addEventListener('hashchange',go);}})({map});")
+_PAGE_JS = (
+    "(function(m){{function go(){{var h=location.hash.slice(1);"
+    "if(m[h]&&!document.getElementById(h))location.replace(m[h]);}}"
+    "go();window.addEventListener('hashchange',go);}})({map});"
+)
 
 
 class RedirectError(ValueError):
@@ -56,10 +58,14 @@ class RedirectError(ValueError):
 
 # -- reading a site ----------------------------------------------------------------------------
 
+
 def pages(site: Path) -> list[str]:
     """The site's pages: every .html file outside the theme's folders (``_static``, …)."""
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                  if not p.relative_to(site).parts[0].startswith(("_", "reports")))
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).parts[0].startswith(("_", "reports"))
+    )
 
 
 def ids(path: Path) -> set[str]:
@@ -79,20 +85,22 @@ def read_recorded(path: Path | None = None) -> set[str]:
     path = path or addresses_file()
     if not path.is_file():
         return set()
-    return {ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")}
+    return {ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")}
 
 
 def write_recorded(addresses: set[str], path: Path | None = None) -> None:
     path = path or addresses_file()
-    head = ("# Addresses of the student site that must keep working from one edition to the next.\n"
-            "# Checked by tests/test_links.py; refreshed by `make addresses` (course addresses --update).\n"
-            "# An address that moves needs a line in links/redirects.yml.\n")
+    head = (
+        "# Addresses of the student site that must keep working from one edition to the next.\n"
+        "# Checked by tests/test_links.py; refreshed by `make addresses` (course addresses --update).\n"
+        "# An address that moves needs a line in links/redirects.yml.\n"
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(head + "".join(f"{a}\n" for a in sorted(addresses)), encoding="utf-8")
 
 
 # -- the redirects file ------------------------------------------------------------------------
+
 
 def load_redirects(path: Path | None = None) -> dict[str, str]:
     """old address → new address, checked for form. An absent or empty file means none."""
@@ -106,13 +114,20 @@ def load_redirects(path: Path | None = None) -> dict[str, str]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise RedirectError(f"{path.name} must map each old address to its new one "
-                            "(`old.html: new.html`), not hold a {type(data).__name__}.")
-    bad = [f"{k}: {v}" for k, v in data.items()
-           if not (isinstance(k, str) and isinstance(v, str) and ADDRESS.match(k) and ADDRESS.match(v))]
+        raise RedirectError(
+            f"{path.name} must map each old address to its new one "
+            "(`old.html: new.html`), not hold a {type(data).__name__}."
+        )
+    bad = [
+        f"{k}: {v}"
+        for k, v in data.items()
+        if not (isinstance(k, str) and isinstance(v, str) and ADDRESS.match(k) and ADDRESS.match(v))
+    ]
     if bad:
-        raise RedirectError(f"{path.name}: {bad[0]!r} is not of the form `page.html: page.html` or "
-                            "`page.html#id: page.html#id` (paths from the site's root).")
+        raise RedirectError(
+            f"{path.name}: {bad[0]!r} is not of the form `page.html: page.html` or "
+            "`page.html#id: page.html#id` (paths from the site's root)."
+        )
     same = [k for k, v in data.items() if k == v]
     if same:
         raise RedirectError(f"{path.name}: {same[0]} redirects to itself.")
@@ -147,8 +162,11 @@ def resolves(site: Path, address: str, redirects: dict[str, str], _seen: frozens
     target = _target(address, redirects)
     if target is None or address in _seen:
         return False
-    carried = (_STUB.search(path.read_text(encoding="utf-8")) if path.is_file() and page in redirects
-               else frag in _forwards(site, page))
+    carried = (
+        _STUB.search(path.read_text(encoding="utf-8"))
+        if path.is_file() and page in redirects
+        else frag in _forwards(site, page)
+    )
     return bool(carried) and resolves(site, target, redirects, _seen | {address})
 
 
@@ -161,6 +179,7 @@ def check(site: Path, recorded: set[str], redirects: dict[str, str]) -> tuple[li
 
 # -- carrying the redirects out in a built site ------------------------------------------------
 
+
 def _rel(from_page: str, to: str) -> str:
     page, _, frag = to.partition("#")
     rel = posixpath.relpath(page, posixpath.dirname(from_page) or ".")
@@ -172,12 +191,14 @@ def _stub(old: str, new: str, anchors: dict[str, str]) -> str:
     keep_hash = "" if "#" in new else "+location.hash"  # the old page's fragment, carried over
     script = _STUB_JS.format(url=json.dumps(url) + keep_hash, map=json.dumps(anchors, sort_keys=True))
     u = html.escape(url)
-    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="course-redirect" content="{html.escape(new)}">\n<meta name="robots" content="noindex">\n'
-            f'<title>Moved to {u}</title>\n<script id="course-moved">{script}</script>\n'
-            f'<meta http-equiv="refresh" content="0; url={u}">\n<link rel="canonical" href="{u}">\n</head>\n'
-            f'<body>\n<main>\n<h1>This page has moved</h1>\n<p>It is now at <a href="{u}">{u}</a>.</p>\n'
-            '</main>\n</body>\n</html>\n')
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="course-redirect" content="{html.escape(new)}">\n<meta name="robots" content="noindex">\n'
+        f'<title>Moved to {u}</title>\n<script id="course-moved">{script}</script>\n'
+        f'<meta http-equiv="refresh" content="0; url={u}">\n<link rel="canonical" href="{u}">\n</head>\n'
+        f'<body>\n<main>\n<h1>This page has moved</h1>\n<p>It is now at <a href="{u}">{u}</a>.</p>\n'
+        "</main>\n</body>\n</html>\n"
+    )
 
 
 def emit(site: Path, redirects: dict[str, str]) -> list[str]:
@@ -196,8 +217,9 @@ def emit(site: Path, redirects: dict[str, str]) -> list[str]:
     for old, new in page_moves.items():
         path = site / old
         if path.is_file() and not _STUB.search(path.read_text(encoding="utf-8")):
-            problems.append(f"redirect {old} → {new}: {old} is still a page of the site; "
-                            "remove the redirect or the page.")
+            problems.append(
+                f"redirect {old} → {new}: {old} is still a page of the site; remove the redirect or the page."
+            )
             continue
         anchors = {f: _rel(old, n) for f, n in anchor_moves.pop(old, {}).items()}
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -213,12 +235,18 @@ def emit(site: Path, redirects: dict[str, str]) -> list[str]:
         for frag, new in sorted(anchor_moves.pop(page, {}).items()):
             new_page, _, new_frag = new.partition("#")
             if frag in set(_ID.findall(clean)):
-                problems.append(f"redirect {page}#{frag} → {new}: the anchor {frag} is still on "
-                                f"{page}; remove the redirect or the anchor.")
+                problems.append(
+                    f"redirect {page}#{frag} → {new}: the anchor {frag} is still on "
+                    f"{page}; remove the redirect or the anchor."
+                )
             elif new_page == page and new_frag:  # the old id goes beside the new one
                 alias = _ALIAS.format(frag)
-                clean, n = re.subn(rf'<[a-zA-Z][^<>]*\sid="{re.escape(new_frag)}"',
-                                   lambda m, alias=alias: alias + m.group(0), clean, count=1)
+                clean, n = re.subn(
+                    rf'<[a-zA-Z][^<>]*\sid="{re.escape(new_frag)}"',
+                    lambda m, alias=alias: alias + m.group(0),
+                    clean,
+                    count=1,
+                )
                 if not n:
                     problems.append(f"redirect {page}#{frag} → {new}: no element has the id {new_frag}.")
             else:
@@ -229,6 +257,7 @@ def emit(site: Path, redirects: dict[str, str]) -> list[str]:
         if clean != text:
             path.write_text(clean, encoding="utf-8")
     for page, moves in anchor_moves.items():  # anchors of pages neither built nor moved
-        problems += [f"redirect {page}#{f} → {n}: there is no page {page} and no redirect for it."
-                     for f, n in moves.items()]
+        problems += [
+            f"redirect {page}#{f} → {n}: there is no page {page} and no redirect for it." for f, n in moves.items()
+        ]
     return problems

@@ -35,8 +35,7 @@ from course import project
 from course.content import paths
 from course.publishing import addresses, teachers
 
-PARTS = ("student-site", "instructor-edition", "student-repository",
-         "quizzes-qti", "quizzes-moodle", "quizzes-gift")
+PARTS = ("student-site", "instructor-edition", "student-repository", "quizzes-qti", "quizzes-moodle", "quizzes-gift")
 CHECKSUMS = "SHA256SUMS"
 
 
@@ -67,40 +66,53 @@ def preflight(version: str, root: Path, dist: Path) -> str:
     """Refuse, with the reason, anything that would make a wrong edition; returns the commit."""
     current = project_version(root)
     if not version:
-        raise EditionError(f"Give the edition's version: make release VERSION={current} (it must be "
-                           "the version in pyproject.toml).")
+        raise EditionError(
+            f"Give the edition's version: make release VERSION={current} (it must be the version in pyproject.toml)."
+        )
     if version != current:
         raise EditionError(
             f"VERSION={version} but pyproject.toml says {current}. The version is written in one "
             f"place: set [project].version to {version} in pyproject.toml, describe the edition under "
-            f"'## {version}' in CHANGELOG.md, commit both, then run make release VERSION={version}.")
+            f"'## {version}' in CHANGELOG.md, commit both, then run make release VERSION={version}."
+        )
     head = _git(root, "rev-parse", "HEAD")
     if head.returncode != 0:
-        raise EditionError(f"{root} is not a git checkout with a commit: an edition is cut from a "
-                           "commit, so that its tag names exactly what is in it.")
+        raise EditionError(
+            f"{root} is not a git checkout with a commit: an edition is cut from a "
+            "commit, so that its tag names exactly what is in it."
+        )
     dirty = _git(root, "status", "--porcelain").stdout.splitlines()
     if dirty:
         names = ", ".join(ln[3:] for ln in dirty[:5]) + (" …" if len(dirty) > 5 else "")
-        raise EditionError(f"The working tree has {len(dirty)} uncommitted change(s) ({names}). An "
-                           f"edition is cut from a commit, so that the tag v{version} names exactly "
-                           "what is in it: commit or stash them, then run make release again.")
+        raise EditionError(
+            f"The working tree has {len(dirty)} uncommitted change(s) ({names}). An "
+            f"edition is cut from a commit, so that the tag v{version} names exactly "
+            "what is in it: commit or stash them, then run make release again."
+        )
     if changelog_entry(version, root) is None:
-        raise EditionError(f"CHANGELOG.md has no entry for {version}. Add a '## {version}' section "
-                           "saying what this edition changes for teachers (new or changed questions, "
-                           "fixed keys, moved pages), commit it, then run make release again.")
+        raise EditionError(
+            f"CHANGELOG.md has no entry for {version}. Add a '## {version}' section "
+            "saying what this edition changes for teachers (new or changed questions, "
+            "fixed keys, moved pages), commit it, then run make release again."
+        )
     commit = head.stdout.strip()
     tagged = _git(root, "rev-list", "-n", "1", f"v{version}")
     if tagged.returncode == 0 and tagged.stdout.strip() != commit:
-        raise EditionError(f"The tag v{version} already names commit {tagged.stdout.strip()[:12]}, not "
-                           f"this one ({commit[:12]}). An edition number is used once: raise the "
-                           "version in pyproject.toml for a new edition.")
+        raise EditionError(
+            f"The tag v{version} already names commit {tagged.stdout.strip()[:12]}, not "
+            f"this one ({commit[:12]}). An edition number is used once: raise the "
+            "version in pyproject.toml for a new edition."
+        )
     if (dist / version).exists():
-        raise EditionError(f"{dist / version} already exists: edition {version} has been cut. "
-                           "Remove that folder to cut it again from this commit.")
+        raise EditionError(
+            f"{dist / version} already exists: edition {version} has been cut. "
+            "Remove that folder to cut it again from this commit."
+        )
     return commit
 
 
 # -- the parts (module-level, so that tests can put already-built sites in their place) ----------
+
 
 def build_student(out: Path) -> Path:
     """The student site, built as `make book` builds it (same flags), into a fresh folder."""
@@ -113,8 +125,7 @@ def build_instructor(out: Path) -> Path:
     from course.publishing.teachers import build_instructor as build
 
     if build(out) != 0:
-        raise EditionError("The instructor edition did not build (its log is above); no edition "
-                           "was cut.")
+        raise EditionError("The instructor edition did not build (its log is above); no edition was cut.")
     return out / "_build" / "html"
 
 
@@ -140,14 +151,19 @@ def _check_student_site(site: Path) -> None:
         raise EditionError("The student site holds an instructor/ folder; no edition was cut.")
     lost, new = addresses.check(site, addresses.read_recorded(), addresses.load_redirects())
     if lost:
-        raise EditionError(f"The student site lost {len(lost)} recorded address(es), e.g. {lost[0]}. "
-                           "Add each moved address to links/redirects.yml; no edition was cut.")
+        raise EditionError(
+            f"The student site lost {len(lost)} recorded address(es), e.g. {lost[0]}. "
+            "Add each moved address to links/redirects.yml; no edition was cut."
+        )
     if new:
-        raise EditionError(f"The student site has {len(new)} address(es) not yet recorded, e.g. "
-                           f"{new[0]}: run make addresses and commit links/addresses.txt.")
+        raise EditionError(
+            f"The student site has {len(new)} address(es) not yet recorded, e.g. "
+            f"{new[0]}: run make addresses and commit links/addresses.txt."
+        )
 
 
 # -- archives ------------------------------------------------------------------------------------
+
 
 def _zip(folder: Path, archive: Path, top: str, when: float) -> None:
     """A zip of the folder under one top folder, files in order, every date the commit's: the
@@ -200,9 +216,11 @@ def _cut(version: str, root: Path, dist: Path, staging: Path, name: str, when: f
     (site / ".nojekyll").touch()  # ready to push to a gh-pages branch as it is
     instructor_site = build_instructor(build / "instructor")
     teachers.add_hidden_tests(instructor_site, root)  # the teacher's part only
-    folders = {"student-site": site,
-               "instructor-edition": instructor_site,
-               "student-repository": student_repository(build / "student-repository")}
+    folders = {
+        "student-site": site,
+        "instructor-edition": instructor_site,
+        "student-repository": student_repository(build / "student-repository"),
+    }
     for fmt in ("qti", "moodle", "gift"):
         folders[f"quizzes-{fmt}"] = quiz_export(fmt, build / f"quizzes-{fmt}")
     written = []

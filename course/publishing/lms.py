@@ -68,10 +68,14 @@ def _gift_text(text: str) -> str:
 
 def gift(bank: dict) -> str:
     """The bank as GIFT: one question per item, titled ::id::, feedback after each option's #."""
-    lines = [f"// {chapter_title(bank)}: exported from {_source(bank)} by `course export-quiz`.",
-             "// Edit the bank, not this file.", "",
-             # Moodle takes this line as it is (no GIFT escapes): the category path verbatim.
-             f"$CATEGORY: {category(bank)}", ""]
+    lines = [
+        f"// {chapter_title(bank)}: exported from {_source(bank)} by `course export-quiz`.",
+        "// Edit the bank, not this file.",
+        "",
+        # Moodle takes this line as it is (no GIFT escapes): the category path verbatim.
+        f"$CATEGORY: {category(bank)}",
+        "",
+    ]
     for item in bank["items"]:
         # Moodle reads the id number and tags from this comment.
         lines.append(f"// [id:{item['id']}] [tag:{item['bloom']}] [tag:{item['skill']}]")
@@ -84,6 +88,7 @@ def gift(bank: dict) -> str:
 
 
 # -- Moodle XML ----------------------------------------------------------------------------
+
 
 def _moodle_text(parent: ET.Element, tag: str, text: str, html_format: bool = True) -> ET.Element:
     el = ET.SubElement(parent, tag, {"format": "html"} if html_format else {})
@@ -104,9 +109,15 @@ def moodle_xml(bank: dict) -> str:
         _moodle_text(q, "name", item["id"], html_format=False)
         _moodle_text(q, "questiontext", item["question"])
         _moodle_text(q, "generalfeedback", "")
-        for tag, value in [("defaultgrade", "1"), ("penalty", "0.3333333"), ("hidden", "0"),
-                           ("idnumber", item["id"]), ("single", "true"),
-                           ("shuffleanswers", "true"), ("answernumbering", "abc")]:
+        for tag, value in [
+            ("defaultgrade", "1"),
+            ("penalty", "0.3333333"),
+            ("hidden", "0"),
+            ("idnumber", item["id"]),
+            ("single", "true"),
+            ("shuffleanswers", "true"),
+            ("answernumbering", "abc"),
+        ]:
             ET.SubElement(q, tag).text = value
         for opt in item["options"]:
             answer = _moodle_text(q, "answer", opt["text"])
@@ -132,10 +143,15 @@ def _t2q_text(text: str) -> str:
 
 def text2qti_source(bank: dict) -> str:
     """The bank in text2qti's plain-text quiz format (one line per paragraph)."""
-    lines = [f"Quiz title: {_plain(chapter_title(bank))}",
-             "Quiz description: " + _t2q_text(f"Exported from {_source(bank)}. The ¶ numbers in the "
-                                              "feedback are those of the reading in the course book."),
-             "Shuffle answers: true", ""]
+    lines = [
+        f"Quiz title: {_plain(chapter_title(bank))}",
+        "Quiz description: "
+        + _t2q_text(
+            f"Exported from {_source(bank)}. The ¶ numbers in the feedback are those of the reading in the course book."
+        ),
+        "Shuffle answers: true",
+        "",
+    ]
     for n, item in enumerate(bank["items"], 1):
         lines += [f"Title: {item['id']}", f"{n}.  {_t2q_text(item['question'])}"]
         for letter, opt in zip(string.ascii_lowercase, item["options"]):
@@ -162,9 +178,7 @@ def qti_zip(bank: dict) -> bytes:
 
 # -- The command ---------------------------------------------------------------------------
 
-BUILD = {"gift": lambda b: gift(b).encode("utf-8"),
-         "moodle": lambda b: moodle_xml(b).encode("utf-8"),
-         "qti": qti_zip}
+BUILD = {"gift": lambda b: gift(b).encode("utf-8"), "moodle": lambda b: moodle_xml(b).encode("utf-8"), "qti": qti_zip}
 
 
 def select(found: dict[str, dict], chapter: str | None) -> list[dict]:
@@ -178,9 +192,11 @@ def select(found: dict[str, dict], chapter: str | None) -> list[dict]:
         number, _, name = slug.partition("_")
         if want in (slug, name) or (want.isdigit() and int(want) == int(number)):
             if bank.get("draft"):
-                raise ExportError(f"Chapter {slug} is a draft (quizzes/{slug}.yml says draft: true): "
-                                  "its quiz is not ready for students. Export it once the bank is "
-                                  "finished and the draft mark removed.")
+                raise ExportError(
+                    f"Chapter {slug} is a draft (quizzes/{slug}.yml says draft: true): "
+                    "its quiz is not ready for students. Export it once the bank is "
+                    "finished and the draft mark removed."
+                )
             return [bank]
     known = ", ".join(f"{int(s[:2])} ({s})" for s in found)
     raise ExportError(f"There is no chapter {chapter!r}. Give a chapter number or slug: {known}.")
@@ -201,6 +217,8 @@ def export(fmt: str, out: Path, chapter: str | None = None) -> list[Path]:
         for name, data in files.items():
             write_atomic(out / name, data)
     except OSError as exc:
-        raise ExportError(f"Cannot write the export to {out}: {exc.strerror or exc}. "
-                          "Give a folder you can write to (it is created if missing).") from None
+        raise ExportError(
+            f"Cannot write the export to {out}: {exc.strerror or exc}. "
+            "Give a folder you can write to (it is created if missing)."
+        ) from None
     return [out / name for name in files]

@@ -26,13 +26,13 @@ def instructor_files(out: Path) -> tuple[Path, Path]:
     config["title"] = f"{config['title']} — Instructor edition"
     config.setdefault("sphinx", {}).setdefault("config", {})["course_edition"] = "instructor"
     toc = project.toc()
-    toc["parts"].append({
-        "caption": "For instructors",
-        "chapters": [{"file": "instructor/index"}] + [
-            {"file": f"instructor/{p.stem}"}
-            for p in sorted((paths.INSTRUCTOR).glob("*.md")) if p.stem != "index"
-        ],
-    })
+    toc["parts"].append(
+        {
+            "caption": "For instructors",
+            "chapters": [{"file": "instructor/index"}]
+            + [{"file": f"instructor/{p.stem}"} for p in sorted((paths.INSTRUCTOR).glob("*.md")) if p.stem != "index"],
+        }
+    )
     conf_dir = out / "config"
     conf_dir.mkdir(parents=True, exist_ok=True)
     cfg, tc = conf_dir / "_config.yml", conf_dir / "_toc.yml"
@@ -61,8 +61,10 @@ def hidden_tests(root: Path | None = None) -> dict[str, Path]:
     found = {i: root / "instructor" / HIDDEN_TESTS / i / "tests.py" for i in ids}
     missing = [i for i, p in found.items() if not p.is_file()]
     if missing:
-        raise FileNotFoundError(f"no hidden tests for {', '.join(missing)}: write "
-                                f"instructor/{HIDDEN_TESTS}/<id>/tests.py for every exercise")
+        raise FileNotFoundError(
+            f"no hidden tests for {', '.join(missing)}: write "
+            f"instructor/{HIDDEN_TESTS}/<id>/tests.py for every exercise"
+        )
     return found
 
 

@@ -7,15 +7,21 @@ precision the chapter itself prints.
 
 from course.grading.formative import matches
 
-ANSWERS = {"shop_share": "float", "implied_total_31": "float", "origin_share_min": "float",
-           "implied_base": "float", "shortfall_regional": "float"}
+ANSWERS = {
+    "shop_share": "float",
+    "implied_total_31": "float",
+    "origin_share_min": "float",
+    "implied_base": "float",
+    "shortfall_regional": "float",
+}
 
 
 def test_shop_share(answers):
     s = answers["shop_share"]
     assert 1 < s <= 100, "Give the share in per cent (e.g. 42.0), not as a fraction (0.42)."
-    assert abs(s - 36.81) > 0.05, ("That counts agricultural workers too: the question asks about "
-                                   "the workers in industry and transport only.")
+    assert abs(s - 36.81) > 0.05, (
+        "That counts agricultural workers too: the question asks about the workers in industry and transport only."
+    )
     assert abs(s - 35.5) < 0.05, "Not yet: divide the workers' row by the four rows' total, times 100."
 
 
@@ -23,7 +29,8 @@ def test_implied_total_31(answers):
     t = answers["implied_total_31"]
     assert t > 1_210_700, "For a smaller share, the same 430,000 workers need a larger total."
     assert matches(t, "ch02_party/implied_total_31$80b4e7485d272bdc", places=0), (
-        "Not yet: the total T satisfies 430,000 / T = 0.31.")
+        "Not yet: the total T satisfies 430,000 / T = 0.31."
+    )
 
 
 def test_origin_share_min(answers):

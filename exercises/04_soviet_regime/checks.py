@@ -1,13 +1,13 @@
 """Checks for the data exercises of notebook 4 (seed 003). Messages are hints, not answers."""
 
-ANSWERS = {"doubling_15": "float", "factor_20_10y": "float", "quotation_share": "float",
-           "unsure_paras": "int"}
+ANSWERS = {"doubling_15": "float", "factor_20_10y": "float", "quotation_share": "float", "unsure_paras": "int"}
 
 
 def test_doubling_15(answers):
     t = answers["doubling_15"]
-    assert abs(t - 6.67) > 0.05, ("That is 100 / 15, simple growth; with compounding use "
-                                  "math.log(2) / math.log(1 + r_low).")
+    assert abs(t - 6.67) > 0.05, (
+        "That is 100 / 15, simple growth; with compounding use math.log(2) / math.log(1 + r_low)."
+    )
     assert abs(t - 4.96) < 0.01, "Not yet: math.log(2) / math.log(1 + r_low)."
 
 
@@ -20,10 +20,11 @@ def test_factor_20_10y(answers):
 def test_quotation_share(answers):
     s = answers["quotation_share"]
     assert 1 < s <= 100, "Give the share in per cent, not as a fraction."
-    assert abs(s - 28.82) < 0.01, ("Not yet: the words of the rows whose kind is \"quotation\", "
-                                   "divided by all the words, times 100.")
+    assert abs(s - 28.82) < 0.01, (
+        'Not yet: the words of the rows whose kind is "quotation", divided by all the words, times 100.'
+    )
 
 
 def test_unsure_paras(answers):
     n = answers["unsure_paras"]
-    assert n == 23, "Not yet: count the rows whose certainty is \"unsure\"."
+    assert n == 23, 'Not yet: count the rows whose certainty is "unsure".'

@@ -6,8 +6,7 @@ Exercise 5 asks for the same words per phase, so they are confirmed by a salted 
 
 from course.grading.formative import matches
 
-ANSWERS = {"pooled_min": "float", "pooled_max": "float", "shared_events": "int",
-           "words_by_phase": "dict"}
+ANSWERS = {"pooled_min": "float", "pooled_max": "float", "shared_events": "int", "words_by_phase": "dict"}
 
 
 def test_pooled_min(answers):
@@ -28,9 +27,10 @@ def test_shared_events(answers):
 
 def test_words_by_phase(answers):
     d = answers["words_by_phase"]
-    assert set(d) == {"twiss-phase1-1919", "twiss-phase2-1923", "twiss-phase3-1933"}, (
-        "Use the three phase ids as keys.")
+    assert set(d) == {"twiss-phase1-1919", "twiss-phase2-1923", "twiss-phase3-1933"}, "Use the three phase ids as keys."
     assert matches(d["twiss-phase1-1919"], "ch05_twiss/words_phase1$4691cda1447a52f8"), (
-        "Phase 1 is not right yet: sum the words of the paragraphs in its seed_refs (¶6–9).")
+        "Phase 1 is not right yet: sum the words of the paragraphs in its seed_refs (¶6–9)."
+    )
     assert matches(d, "ch05_twiss/words_by_phase$d690f2cbfedc34b6"), (
-        "Phases 2 and 3 are not right yet: split each seed_refs on spaces, keep the number after ':'.")
+        "Phases 2 and 3 are not right yet: split each seed_refs on spaces, keep the number after ':'."
+    )

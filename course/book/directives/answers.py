@@ -20,8 +20,12 @@ class QuizKey(MystDirective):
         bank = banks.all_banks()[self.arguments[0]]
         lines = []
         for it in bank["items"]:
-            lines += [f"**{it['id']}** · {it['bloom']} · {it['skill']} · rests on "
-                      + ", ".join(it["refs"]), "", it["question"], ""]
+            lines += [
+                f"**{it['id']}** · {it['bloom']} · {it['skill']} · rests on " + ", ".join(it["refs"]),
+                "",
+                it["question"],
+                "",
+            ]
             for letter, o in zip("ABCD", it["options"]):
                 mark = "**key**" if o["correct"] else "distractor"
                 lines.append(f"- {letter} ({mark}): {o['text']} — *{feedback_markdown(o['feedback'], it['seed'])}*")
@@ -43,8 +47,15 @@ class ModelAnswers(MystDirective):
         lines = []
         for q in guided_questions(chapter):
             a = answers[q.id]
-            lines += [f"**{q.id} · {q.bloom} · {q.skill}**", "", q.text, "",
-                      f"*Model answer.* {' '.join(a['answer'].split())}", "", "*Look for:*", ""]
+            lines += [
+                f"**{q.id} · {q.bloom} · {q.skill}**",
+                "",
+                q.text,
+                "",
+                f"*Model answer.* {' '.join(a['answer'].split())}",
+                "",
+                "*Look for:*",
+                "",
+            ]
             lines += [f"- {x}" for x in a.get("look_for", [])] + [""]
         return self.parse_myst("\n".join(lines))
-

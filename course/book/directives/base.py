@@ -21,8 +21,9 @@ class MystDirective(SphinxDirective):
 
     def parse_myst(self, text: str) -> list[nodes.Node]:
         box = nodes.container()
-        self.state.nested_parse(StringList(text.splitlines(), source=self.get_source_info()[0]),
-                                self.content_offset, box)
+        self.state.nested_parse(
+            StringList(text.splitlines(), source=self.get_source_info()[0]), self.content_offset, box
+        )
         return box.children
 
 

@@ -50,8 +50,13 @@ class ExerciseNotebook(MystDirective):
             elif cell.cell_type == "code" and "remove-cell" not in cell.metadata.get("tags", []):
                 lines += ["```python", cell.source, "```", ""]
         if with_solutions:
-            lines += ["*The public tests (`tests.py`):*", "", "```python",
-                      ex.tests.read_text(encoding="utf-8").rstrip(), "```"]
+            lines += [
+                "*The public tests (`tests.py`):*",
+                "",
+                "```python",
+                ex.tests.read_text(encoding="utf-8").rstrip(),
+                "```",
+            ]
         return self.parse_myst("\n".join(lines))
 
 
@@ -61,12 +66,26 @@ class OfflineCommands(MystDirective):
 
     def run(self):
         wheel = f"course-{project.version()}-py3-none-any.whl"
-        return self.parse_myst("\n".join([
-            "```sh", f'python -m pip wheel --wheel-dir course-wheels "{project.install_source()}"', "```", "",
-            "It fills the folder `course-wheels` with the course package and every library it needs. "
-            "Then, offline, either install them in a terminal:", "",
-            "```sh", "python -m pip install --no-index --find-links course-wheels course", "```", "",
-            "or let the setup cell do it: run this line in a cell above it (with the path to your "
-            "folder), then run the setup cell.", "",
-            "```python", f"%env COURSE_WHEEL=course-wheels/{wheel}", "```"]))
-
+        return self.parse_myst(
+            "\n".join(
+                [
+                    "```sh",
+                    f'python -m pip wheel --wheel-dir course-wheels "{project.install_source()}"',
+                    "```",
+                    "",
+                    "It fills the folder `course-wheels` with the course package and every library it needs. "
+                    "Then, offline, either install them in a terminal:",
+                    "",
+                    "```sh",
+                    "python -m pip install --no-index --find-links course-wheels course",
+                    "```",
+                    "",
+                    "or let the setup cell do it: run this line in a cell above it (with the path to your "
+                    "folder), then run the setup cell.",
+                    "",
+                    "```python",
+                    f"%env COURSE_WHEEL=course-wheels/{wheel}",
+                    "```",
+                ]
+            )
+        )

@@ -65,8 +65,11 @@ def _with_emendations(line: str, ems) -> list[nodes.Node]:
     for em in ems:
         if em.original in rest:
             before, _, rest = rest.partition(em.original)
-            out += [nodes.Text(before), nodes.inline(em.original, em.original, classes=["sic"]),
-                    nodes.inline("", f" [read: {em.reading}]", classes=["emendation"])]
+            out += [
+                nodes.Text(before),
+                nodes.inline(em.original, em.original, classes=["sic"]),
+                nodes.inline("", f" [read: {em.reading}]", classes=["emendation"]),
+            ]
     out.append(nodes.Text(rest))
     return out
 
@@ -81,8 +84,7 @@ def check_readings(app, env):
             expected, count = 1, seeds.paragraph_count(seed)
             for first, last in spans:
                 if first != expected:
-                    logger.warning(f"{docname}: reading of seed {seed} jumps to ¶{first}; "
-                                   f"¶{expected} should come next")
+                    logger.warning(f"{docname}: reading of seed {seed} jumps to ¶{first}; ¶{expected} should come next")
                 expected = last + 1
             if expected != count + 1:
                 logger.warning(f"{docname}: reading of seed {seed} stops at ¶{expected - 1} of {count}")
@@ -93,6 +95,4 @@ def purge_readings(app, env, docname):
 
 
 def merge_readings(app, env, docnames, other):
-    env.course_readings = {**getattr(env, "course_readings", {}),
-                           **getattr(other, "course_readings", {})}
-
+    env.course_readings = {**getattr(env, "course_readings", {}), **getattr(other, "course_readings", {})}

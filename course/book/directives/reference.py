@@ -47,8 +47,10 @@ class Timeline(MystDirective):
             for ref in row["seed_refs"].split():
                 r = banks.parse_ref(ref)
                 refs.append(para_link(r.seed, r.first))
-            lines.append(f"| {_fmt_date(row['start'], row['end'], row['precision'])} | {row['event']} | "
-                         f"{', '.join(refs) or '—'} | {row['source']} | {row['certainty']} |")
+            lines.append(
+                f"| {_fmt_date(row['start'], row['end'], row['precision'])} | {row['event']} | "
+                f"{', '.join(refs) or '—'} | {row['source']} | {row['certainty']} |"
+            )
         box = nodes.container(classes=["course-timeline"])
         box.extend(self.parse_myst("\n".join(lines)))
         return [box]
@@ -74,9 +76,11 @@ class Syllabus(MystDirective):
             total += o["minutes"] or 0
             year = s.date[:4] if s.date[:4].isdigit() else "undated"
             draft = " *(draft)*" if o["draft"] else ""
-            lines.append(f"| {{doc}}`{o['title'].replace('*', '')} </chapters/{slug}>`{draft} | {s.title} ({year}) | "
-                         f"{o['question'] or '*not written yet*'} | "
-                         f"{str(o['minutes']) + ' min' if o['minutes'] else '—'} |")
+            lines.append(
+                f"| {{doc}}`{o['title'].replace('*', '')} </chapters/{slug}>`{draft} | {s.title} ({year}) | "
+                f"{o['question'] or '*not written yet*'} | "
+                f"{str(o['minutes']) + ' min' if o['minutes'] else '—'} |"
+            )
         lines.append(f"| **All chapters** | | | **{total} min** (about {round(total / 60)} hours) |")
         return self.parse_myst("\n".join(lines))
 
@@ -101,8 +105,10 @@ class CourseTexts(MystDirective):
         lines = ["| | Text | Date | Kind |", "|---|---|---|---|"]
         for n, (slug, seed) in enumerate(seeds.chapters(), start=1):
             s = seeds.get(seed)
-            lines.append(f"| {n} | {{doc}}`{s.title.replace('`', '')} </chapters/{slug}>` | {_text_date(s.date)} | "
-                         f"{s.kind}: {s.meta.get('genre', '')} |")
+            lines.append(
+                f"| {n} | {{doc}}`{s.title.replace('`', '')} </chapters/{slug}>` | {_text_date(s.date)} | "
+                f"{s.kind}: {s.meta.get('genre', '')} |"
+            )
         return self.parse_myst("\n".join(lines))
 
 
@@ -153,11 +159,13 @@ class Emendations(MystDirective):
     def run(self):
         self.env.note_dependency(str(paths.SEEDS / "emendations.csv"))
         lines = ["| Seed | ¶ | Original | Reading | Reason |", "|---|---|---|---|---|"]
+
         def cell(text: str) -> str:  # a | in a table cell must be escaped
             return text.replace("|", "\\|")
 
         for em in seeds.emendations():
-            lines.append(f"| {em.seed} | {para_link(em.seed, em.paragraph, str(em.paragraph))} | "
-                         f"“{cell(em.original)}” | “{cell(em.reading)}” | {cell(em.reason)} |")
+            lines.append(
+                f"| {em.seed} | {para_link(em.seed, em.paragraph, str(em.paragraph))} | "
+                f"“{cell(em.original)}” | “{cell(em.reading)}” | {cell(em.reason)} |"
+            )
         return self.parse_myst("\n".join(lines))
-

@@ -48,7 +48,7 @@ def test_days_to_congress_value(answers):
 
 def test_chronology_rows(answers):
     df = answers["chronology"]
-    assert len(df) == len(CHRONOLOGY), "chronology: not one row per event of data.timeline(\"000\")."
+    assert len(df) == len(CHRONOLOGY), 'chronology: not one row per event of data.timeline("000").'
     starts = pd.to_datetime(df["start"]).dt.strftime("%Y-%m-%d")
     got = list(zip(df["id"], starts, df["certainty"], (int(y) for y in df["years_before_1927"])))
     for row, (mine, want) in enumerate(zip(got, CHRONOLOGY), start=1):

@@ -29,8 +29,8 @@ COMPOSITION = [  # category, members, share (per cent of the four rows), largest
     ("Peasants", 303000, 25.026844),
     ("Agricultural workers", 15700, 1.296770),
 ]
-STATED_SHARE = 31          # ¶7, the share the Platform states
-REGIONAL_SHARE = 13.2      # ¶10, regional_shop_workers
+STATED_SHARE = 31  # ¶7, the share the Platform states
+REGIONAL_SHARE = 13.2  # ¶10, regional_shop_workers
 
 
 def test_composition_rows(answers):
@@ -52,7 +52,8 @@ def test_gap_points_agrees_with_composition(answers):
     workers = df[df["category"] == COMPOSITION[1][0]]["share"]
     assert len(workers) == 1, "composition has no single row for workers in industry and transport."
     assert abs(answers["gap_points"] - (float(workers.iloc[0]) - STATED_SHARE)) < 0.01, (
-        "gap_points should be the workers' share in your composition minus 31.")
+        "gap_points should be the workers' share in your composition minus 31."
+    )
 
 
 def test_missing_members_for_31_value(answers):
@@ -70,4 +71,5 @@ def test_organs_ratio_value(answers):
 def test_organs_ratio_agrees_with_gap_points(answers):
     party_share = answers["gap_points"] + STATED_SHARE
     assert abs(answers["organs_ratio"] * REGIONAL_SHARE - party_share) < 0.05, (
-        "organs_ratio times 13.2 should give the party's share that gap_points starts from.")
+        "organs_ratio times 13.2 should give the party's share that gap_points starts from."
+    )

@@ -45,7 +45,8 @@ def test_bureaucracy_per_1000_counts_whole_words(answers):
     count = answers["bureaucracy_per_1000"] * answers["trotsky_words"] / 1000
     assert abs(count - round(count)) < 0.01, (
         "bureaucracy_per_1000 × trotsky_words / 1,000 should be a whole number of words: use "
-        "the same paragraphs (¶7–14) for the count and for the words.")
+        "the same paragraphs (¶7–14) for the count and for the words."
+    )
 
 
 def test_ratio_bureaucracy_value(answers):
@@ -55,4 +56,5 @@ def test_ratio_bureaucracy_value(answers):
 def test_ratio_bureaucracy_agrees_with_the_rate(answers):
     rate_000 = answers["bureaucracy_per_1000"] / answers["ratio_bureaucracy"]
     assert abs(rate_000 - RATE_000) < 0.01, (
-        "ratio_bureaucracy should be your bureaucracy_per_1000 divided by seed 000's rate (¶4–28).")
+        "ratio_bureaucracy should be your bureaucracy_per_1000 divided by seed 000's rate (¶4–28)."
+    )

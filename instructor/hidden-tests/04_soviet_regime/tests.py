@@ -33,7 +33,8 @@ def test_doubling_20_value(answers):
 
 def test_years_to_tenfold_15_value(answers):
     assert abs(answers["years_to_tenfold_15"] - 16.475051) < 0.005, (
-        "years_to_tenfold_15: not the years to grow tenfold at the lower rate.")
+        "years_to_tenfold_15: not the years to grow tenfold at the lower rate."
+    )
 
 
 def test_printed_spans_rows(answers):
@@ -53,8 +54,8 @@ def test_bismarck_overstatement_agrees_with_printed_spans(answers):
     printed = [int(y) for i, y in zip(df["id"], df["years_printed"]) if i == "bismarck"]
     assert len(printed) == 1, "printed_spans has no single row for bismarck."
     assert printed[0] - answers["bismarck_overstatement"] == BISMARCK_FACT_BASE_SPAN, (
-        "bismarck_overstatement should be the printed span in your printed_spans minus the "
-        "fact-base span.")
+        "bismarck_overstatement should be the printed span in your printed_spans minus the fact-base span."
+    )
 
 
 def test_quotation_words_by_speaker_value(answers):

@@ -60,5 +60,5 @@ def test_phase3_share_agrees_with_phase_table(answers):
     words = [int(w) for i, w in zip(df["id"], df["words"]) if i == PHASES[2][0]]
     assert len(words) == 1, "phase_table has no single row for twiss-phase3-1933."
     assert abs(answers["phase3_share"] - words[0] / SEED_004_WORDS * 100) < 0.01, (
-        "phase3_share should be the words of phase 3 in your phase_table over all the words of "
-        "seed 004, times 100.")
+        "phase3_share should be the words of phase 3 in your phase_table over all the words of seed 004, times 100."
+    )

@@ -6,7 +6,10 @@
 - ``make test`` runs everything, ``slow`` included: the real book, built once per run by
   jupyter-book itself and shared (``student_site``; ``instructor_site`` and any other full
   build reuse its executed notebooks), Chromium, fresh virtualenvs, notebooks run in kernels,
-  and classes of notebooks graded in the sandbox.
+  and classes of notebooks graded in the sandbox. Both run in two processes (pytest-xdist,
+  ``-n 2 --dist loadgroup`` in pyproject.toml): what a whole run shares is made once, by whichever process
+  needs it first (``shared``), and a module whose fixture is costly keeps its tests in one
+  process (``pytest.mark.xdist_group``).
 
 A test that asks for a full build or the browser must be marked ``slow``: collection fails if
 it is not, so that ``make check`` stays fast.
@@ -14,6 +17,7 @@ it is not, so that ``make check`` stays fast.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -79,6 +83,29 @@ def tiny_book(rootdir, make_app, tmp_path):
     return make
 
 
+# ---------------------------------------------------------------- made once per run
+
+
+def shared(tmp_path_factory, name: str, make) -> Path:
+    """``make(folder)`` run once per test run, not once per process: under pytest-xdist each
+    worker has its own session fixtures, so the first worker to get here makes the thing under
+    a file lock while the others wait, then all read it. ``make`` returns a path in ``folder``."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = folder / ".made"
+        if not done.exists():
+            # A failed earlier attempt (another worker's) left a partial folder: start afresh,
+            # so that the failure is reported here too, not hidden behind a half-made thing.
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done.write_text(str(make(folder)), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
+
+
 # ---------------------------------------------------------------- the grader
 
 
@@ -104,9 +131,12 @@ def mode(request, monkeypatch):
 @pytest.fixture(scope="session")
 def student_repository(tmp_path_factory) -> Path:
     """`course release --to`: the student repository, written once. Read it; copy it to change it."""
-    out = tmp_path_factory.mktemp("student-repository")
-    run([BIN / "course", "release", "--to", out])
-    return out
+
+    def make(out: Path) -> Path:
+        run([BIN / "course", "release", "--to", out / "repo"])
+        return out / "repo"
+
+    return shared(tmp_path_factory, "student-repository", make)
 
 
 @pytest.fixture(scope="session")
@@ -117,26 +147,14 @@ def course_wheel(tmp_path_factory) -> Path:
     assert list(WHEELHOUSE.glob("hatchling-*.whl")), (
         f"{WHEELHOUSE} is empty: run `make wheelhouse` (make test does) to download the pinned wheels"
     )
-    out = tmp_path_factory.mktemp("wheel")
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            "--find-links",
-            WHEELHOUSE,
-            "--wheel-dir",
-            out,
-            ROOT,
-        ],
-        env=offline_env(out),
-    )
-    (wheel,) = out.glob(f"course-{project.version()}-*.whl")
-    return wheel
+
+    def make(out: Path) -> Path:
+        args = ["wheel", "--quiet", "--no-deps", "--no-index", "--find-links", WHEELHOUSE, "--wheel-dir", out, ROOT]
+        run([sys.executable, "-m", "pip", *args], env=offline_env(out))
+        (wheel,) = out.glob(f"course-{project.version()}-*.whl")
+        return wheel
+
+    return shared(tmp_path_factory, "wheel", make)
 
 
 # ---------------------------------------------------------------- the real book, built once
@@ -145,16 +163,19 @@ def course_wheel(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def student_site(tmp_path_factory) -> Path:
     """The student site, built by jupyter-book as `make book` builds it, every notebook executed."""
-    return build_book(tmp_path_factory.mktemp("student"))
+    return shared(tmp_path_factory, "student-site", build_book)
 
 
 @pytest.fixture(scope="session")
 def instructor_site(tmp_path_factory, student_site) -> Path:
     """`course build-instructor`, with the notebooks the student build executed (the same files)."""
-    out = tmp_path_factory.mktemp("instructor")
-    reuse_executed(student_site, out)
-    run([BIN / "course", "build-instructor", "--out", out])
-    return out / "_build" / "html"
+
+    def make(out: Path) -> Path:
+        reuse_executed(student_site, out)
+        run([BIN / "course", "build-instructor", "--out", out])
+        return out / "_build" / "html"
+
+    return shared(tmp_path_factory, "instructor-site", make)
 
 
 # ---------------------------------------------------------------- serving and browsing

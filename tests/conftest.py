@@ -17,7 +17,6 @@ it is not, so that ``make check`` stays fast.
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import http.server
 import os
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BIN, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, reuse_executed, run
+from helpers import BIN, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, reuse_executed, run, shared
 
 pytest_plugins = "sphinx.testing.fixtures"
 
@@ -81,29 +80,6 @@ def tiny_book(rootdir, make_app, tmp_path):
         return make_app("html", srcdir=srcdir, **kwargs)
 
     return make
-
-
-# ---------------------------------------------------------------- made once per run
-
-
-def shared(tmp_path_factory, name: str, make) -> Path:
-    """``make(folder)`` run once per test run, not once per process: under pytest-xdist each
-    worker has its own session fixtures, so the first worker to get here makes the thing under
-    a file lock while the others wait, then all read it. ``make`` returns a path in ``folder``."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # the run's folder, above each worker's own
-    folder = base / f"shared-{name}"
-    with open(base / f"shared-{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        done = folder / ".made"
-        if not done.exists():
-            # A failed earlier attempt (another worker's) left a partial folder: start afresh,
-            # so that the failure is reported here too, not hidden behind a half-made thing.
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-            done.write_text(str(make(folder)), encoding="utf-8")
-        return Path(done.read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- the grader

@@ -46,7 +46,7 @@ class Timeline(MystDirective):
             refs = []
             for ref in row["seed_refs"].split():
                 r = banks.parse_ref(ref)
-                refs.append(para_link(r.seed, r.first))
+                refs.append(para_link(r.seed, r.first, f"seed {r.seed} ¶{r.first}"))
             lines.append(
                 f"| {_fmt_date(row['start'], row['end'], row['precision'])} | {row['event']} | "
                 f"{', '.join(refs) or '—'} | {row['source']} | {row['certainty']} |"

@@ -19,6 +19,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 
 from course.content import banks, seeds, sources
 
@@ -146,6 +147,7 @@ QUOTE = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
 # A ¶ reference: a link [¶12–13](#s000-p12), or in plain text "(¶12)", "(seed 000 ¶7)".
 LINK_REF = re.compile(r"\[(?:seed \d{3} )?¶(\d+)(?:[–-](\d+))?\]\(#s(\d{3})-p\d+\)")
 TEXT_REF = re.compile(r"(?:seed (\d{3}),? \(?)?¶(\d+)(?:[–-](\d+))?", re.I)
+WORK_CITED = re.compile(r"\{cite:[tp]\}|\((?:[A-Z][\w'-]+ )+(?:and [A-Z][\w'-]+ )?\d{4}\)")
 SENTENCE_END = re.compile(r"[.!?][\"”’)*]*(?:\s|$)")
 
 
@@ -187,10 +189,11 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
-def misquotations(text: str, default_seed: str | None = None) -> list[str]:
+def misquotations(text: str, default_seed: str | None = None, cited: tuple = ()) -> list[str]:
     """Quotations of three words or more in a sentence that cites a seed ¶, which are in none of
-    the ¶ ranges that sentence cites. A sentence that cites no seed ¶ is not checked: its
-    quotation may be of another work (it then cites that work)."""
+    the ¶ ranges that sentence cites (nor in ``cited``, the ¶s a glossary or people entry lists
+    for the whole note). A sentence that cites no seed ¶, or that cites a published work, is not
+    checked: its quotation may be of that work."""
     bad = []
     for para in _paragraphs(text):
         if para.count('"') % 2:  # an unpaired straight mark: pairs cannot be told apart
@@ -205,8 +208,9 @@ def misquotations(text: str, default_seed: str | None = None) -> list[str]:
             after = SENTENCE_END.search(para, m.end())
             sentence = para[starts[-1] if starts else 0 : after.end() if after else len(para)]
             refs = [(seed, a, b) for seed, a, b in _refs(sentence, default_seed) if seed in SEED_IDS]
-            if not refs:
+            if not refs or WORK_CITED.search(sentence):
                 continue
+            refs += list(cited)
             frags = _fragments(quote)
             if not any(all(f in _seed_text(seed, a, b) for f in frags) for seed, a, b in refs):
                 cited = ", ".join(f"seed {seed} ¶{a}" + (f"–{b}" if b != a else "") for seed, a, b in refs)
@@ -251,6 +255,21 @@ def test_quotations_in_quiz_items_are_in_the_seed_they_cite(slug):
     for item, texts in item_texts(slug, lures=False):
         for t in texts:
             bad += [f"{item['id']}: {b}" for b in misquotations(_flat(t), default_seed=item["seed"])]
+    assert not bad, bad
+
+
+REFERENCE_DATA = ["glossary.yml", "people.yml"]
+
+
+@pytest.mark.parametrize("name", REFERENCE_DATA)
+def test_quotations_in_glossary_and_people_notes_are_in_the_seed_they_cite(name):
+    bad = []
+    for entry in yaml.safe_load((ROOT / "data" / name).read_text(encoding="utf-8")):
+        for use in entry.get("uses", []):
+            seed = str(use["seed"])
+            cited = tuple((seed, n, n) for n in use.get("paras", []))
+            found = misquotations(_flat(use["note"]), seed, cited)
+            bad += [f"{entry.get('term') or entry.get('id')} (seed {seed}): {b}" for b in found]
     assert not bad, bad
 
 

@@ -98,3 +98,16 @@ def parse(value: str, known: dict[str, Work] | None = None) -> list[tuple[str, s
         else:
             raise SourceError(f"“{part}” is neither a seed ¶ (“seed 004 ¶17”) nor a work (“Deutscher 1959”)")
     return parts
+
+
+def with_links(value: str, link, known: dict[str, Work] | None = None) -> str:
+    """The value with each work's "Surname Year" replaced by ``link(key, label)`` (a page
+    renders it as a citation); seed parts and comments are kept as written."""
+    known = works() if known is None else known
+    out = []
+    for part in _split(value):
+        if not SEED_PART.match(part) and (m := WORK_PART.match(part)):
+            label = m.group(0)
+            part = link(find_work(m.group("names"), m.group("year"), known).key, label) + part[len(label) :]
+        out.append(part)
+    return "; ".join(out)

@@ -105,6 +105,34 @@ def cmd_grade_all(a) -> int:
     return 0
 
 
+def cmd_collect(a) -> int:
+    from course.grading import roster
+    from course.grading.collect import CollectError, collect, parse_deadline
+
+    try:
+        deadline = parse_deadline(a.deadline)
+        key = None if a.real_ids else roster.load_key(a.key_file)
+
+        def show(item):
+            what = f"{item.status}, commit {item.commit[:12]}" if item.commit else item.status
+            extra = f" ({item.note})" if item.note else ""
+            print(f"{item.folder}: {what}{', missing ' + ' '.join(item.missing) if item.missing else ''}{extra}")
+
+        items, manifest = collect(
+            a.roster, deadline, a.to, manifest=a.manifest, cache=a.cache, key=key, jobs=a.jobs, progress=show
+        )
+    except (CollectError, roster.RosterError) as exc:
+        print(f"course collect: {exc} Nothing was collected.", file=sys.stderr)
+        return 2
+    counts = {s: sum(i.status == s for i in items) for s in ("on time", "late", "empty", "unreachable", "refused")}
+    print(
+        f"{len(items)} student(s): "
+        + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        + f". Notebooks in {a.to}; manifest: {manifest} (it names students: keep it on this machine)."
+    )
+    return 1 if counts["unreachable"] or counts["refused"] else 0
+
+
 def cmd_sync(a) -> int:
     from course.publishing.notebooks import sync
 
@@ -379,6 +407,26 @@ def main(argv=None) -> int:
     n.add_argument("--slug", help="chapter slug, e.g. 06_betrayed (default: the next number and words of the title)")
     n.add_argument("--id", help="seed id (default: the next free number)")
     n.set_defaults(func=cmd_new_chapter)
+
+    c = sub.add_parser(
+        "collect",
+        help="collect each student's notebooks from their repository at a deadline",
+        description="Clones or updates every repository of the roster (a CSV with columns id and "
+        "repository, and optionally name, email, lms_id, section), takes the last commit of its "
+        "default branch dated at or before the deadline, and writes its exercise notebooks to "
+        "TO/<student>/ for grade-all, plus a manifest. Student folders are named by a keyed "
+        "pseudonym unless --real-ids. Exit status 1 if a repository could not be read, 2 if "
+        "nothing was collected (a bad roster or deadline).",
+    )
+    c.add_argument("--roster", type=Path, required=True, help="the class roster (CSV)")
+    c.add_argument("--deadline", required=True, help="ISO 8601 time with its zone, e.g. 2026-12-18T23:59:00+01:00")
+    c.add_argument("--to", type=Path, required=True, help="the class folder grade-all reads")
+    c.add_argument("--manifest", type=Path, help="the manifest CSV (default: TO-manifest.csv beside TO)")
+    c.add_argument("--cache", type=Path, help="where the clones are kept (default: .TO-clones beside TO)")
+    c.add_argument("--key-file", type=Path, help="the pseudonym key (default: ~/.config/course/pseudonym.key)")
+    c.add_argument("--real-ids", action="store_true", help="name folders by the roster's ids, not pseudonyms")
+    c.add_argument("--jobs", type=int, default=4, help="repositories fetched at once (default 4)")
+    c.set_defaults(func=cmd_collect)
 
     s = sub.add_parser(
         "sync",

@@ -78,9 +78,14 @@ def cmd_grade(a) -> int:
 
 
 def cmd_grade_all(a) -> int:
-    from course.grading.batch import grade_all
+    from course.grading.batch import ShardError, grade_all, parse_shard
     from course.grading.grade import CouldNotGrade
 
+    try:
+        shard = parse_shard(a.shard) if a.shard else None
+    except ShardError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if not _ready(a):
         return 2
     try:
@@ -92,15 +97,33 @@ def cmd_grade_all(a) -> int:
             limits=_limits(a),
             hidden_tests=a.hidden_tests,
             unsafe=a.trusted_code_no_sandbox,
+            shard=shard,
         )
     except CouldNotGrade as exc:
         print(exc, file=sys.stderr)
         return 2
+    if shard:
+        print(f"Shard {a.shard}: ", end="")
     bad = [r for r in reports if r.get("status") != "graded"]
     full = [r for r in reports if r.get("status") == "graded" and r["score"] == r["max_score"]]
     print(
         f"{len(reports)} notebook(s): {len(full)} full marks, {len(bad)} could not be graded. "
         f"Gradebook: {a.out / 'gradebook.csv'}; reports in {a.out / 'reports'}"
+    )
+    return 0
+
+
+def cmd_merge(a) -> int:
+    from course.grading.batch import ShardError, merge
+
+    try:
+        reports = merge(a.shards, a.out)
+    except ShardError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(
+        f"{len(a.shards)} shard(s), {len(reports)} notebook(s): gradebook {a.out / 'gradebook.csv'}, "
+        f"reports in {a.out / 'reports'}"
     )
     return 0
 
@@ -320,7 +343,23 @@ def main(argv=None) -> int:
     ga.add_argument("--out", type=Path, required=True, help="folder for the gradebook and reports")
     ga.add_argument("--workers", type=int, help="notebooks graded at once (default: all cores)")
     ga.add_argument("--force", action="store_true", help="grade again notebooks already graded")
+    ga.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade only the K-th of N even shares of the class (by student); join the shards with course merge",
+    )
     ga.set_defaults(func=cmd_grade_all)
+
+    m = sub.add_parser(
+        "merge",
+        help="join the results of grade-all --shard runs into one gradebook",
+        description="Checks that every shard of the same class is there once (a shard that failed or "
+        "is missing is named, exit status 2, nothing written), then writes OUT/gradebook.csv and "
+        "OUT/reports/ as one grade-all run over the whole class would.",
+    )
+    m.add_argument("shards", type=Path, nargs="+", metavar="SHARD_RESULTS", help="each shard's --out folder")
+    m.add_argument("--out", type=Path, required=True, help="folder for the joined gradebook and reports")
+    m.set_defaults(func=cmd_merge)
 
     from course.grading.grade import Limits
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from helpers import VALIDATOR
 
 from course.content import exercises
 from course.grading import batch
+
+from helpers import VALIDATOR
 
 COURSE = str(Path(sys.executable).parent / "course")
 TEMPLATE = Path(batch.__file__).parent.parent / "publishing" / "templates" / "grade-shards.yml"

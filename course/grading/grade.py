@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -89,8 +90,31 @@ class Result:
         if self.problems:
             lines += ["", "## Problems while running the notebook", ""]
             for p in self.problems:
-                lines.append(f"- code cell {p['cell']} (`{p['code']}`): {p['error']}: {p['message']}")
+                lines.append(f"- {stopped(p)}")
         return "\n".join(lines) + "\n"
+
+
+def where(problem: dict) -> str:
+    """The cell as a student finds it: by its first line of code (Jupyter shows no cell numbers,
+    and the grader's count would include the hidden setup cell), and which one when several
+    cells begin alike."""
+    code, nth = problem.get("code") or "", problem.get("nth", 1)
+    if not code:
+        return f"code cell {problem['cell']} (it has no line of code)"
+    which = f"the {_ordinal(nth)} cell" if nth > 1 else "the cell"
+    return f"{which} that begins `{code}`"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def stopped(problem: dict) -> str:
+    """What happened to a cell, a timeout told apart from an error it raised."""
+    if problem["error"] == "timeout":
+        return f"{where(problem)} ran too long: it was {problem['message']}"
+    return f"{where(problem)} stopped with {problem['error']}: {problem['message']}"
 
 
 MAX_NOTEBOOK_MB = 20  # far above any honest notebook here (the largest solution is < 1 MB)
@@ -504,6 +528,66 @@ def _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe
             f"The tests could not be run (a problem on the grader's side): {_tail(run_dir / 'tests' / 'runner.err')}"
         )
     result.tests = json.loads(res.read_text(encoding="utf-8"))
+    _name_stopped_cells(result, data)
+
+
+def _code_cells(data: dict) -> list[str]:
+    cells = data.get("cells") if isinstance(data.get("cells"), list) else []
+    sources = [c.get("source", "") for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+    return ["".join(s) if isinstance(s, list) else str(s) for s in sources]
+
+
+def _sets(code: str, name: str) -> bool:
+    """Whether a cell's code assigns ``name`` at the start of a line (``name = …``, ``name +=
+    …``, ``a, name = …``, ``name: int = …``), read as text: a cell that stopped may not even
+    parse. Linear in the code's length, whatever a notebook holds."""
+    for line in code.splitlines():
+        equals = line.find("=") if name in line else -1
+        if equals < 0 or line[equals + 1 : equals + 2] == "=":  # none, or a comparison (==)
+            continue
+        left = line[:equals]
+        if left.endswith(("<<", ">>")):
+            left = left[:-2]
+        elif left.endswith(("<", ">", "!")):  # <=, >=, !=: a comparison
+            continue
+        targets = left.rstrip("-+*/%|&@^").split(":")[0].replace("(", " ").replace(")", " ")
+        if name in (t.strip().lstrip("*") for t in targets.split(",")):
+            return True
+    return False
+
+
+_NOT_DEFINED = re.compile(r"`(\w+)` is not defined")
+
+
+def _name_stopped_cells(result: Result, data: dict) -> None:
+    """An answer is "not defined" when the cell that sets it stopped (an error, a time limit)
+    before setting it: the hint then says so and names the cell, rather than telling the
+    student to run a cell they did run."""
+    if not result.problems:
+        return
+    cells = _code_cells(data)
+    for test in result.tests:
+        found = _NOT_DEFINED.search(test.get("message", ""))
+        if not found or test.get("passed"):
+            continue
+        name = found.group(1)
+        culprit = next(
+            (p for p in result.problems if 0 < p["cell"] <= len(cells) and _sets(cells[p["cell"] - 1], name)), None
+        )
+        if culprit:
+            test["message"] = (
+                f"`{name}` was never set: {stopped(culprit)}. Fix that cell so it runs to the end, then run it again."
+            )
+
+
+def _number_alike(problems: list[dict], data: dict) -> None:
+    """Which of the cells that begin with the same line each problem is (1 if it is the first)."""
+    from course.grading.execute import _first_line
+
+    firsts = [_first_line(code) for code in _code_cells(data)]
+    for p in problems:
+        p["nth"] = firsts[: p["cell"]].count(p["code"]) if 0 < p["cell"] <= len(firsts) else 1
+        p["nth"] = max(p["nth"], 1)
 
 
 def _execute(data, notebook, names, run_dir, limits, unsafe, watched, result) -> dict:
@@ -583,12 +667,14 @@ def _execute(data, notebook, names, run_dir, limits, unsafe, watched, result) ->
             f"{_tail(run_dir / 'execute.err', 200) or 'none'}"
         )
     result.problems = executed["problems"]
+    _number_alike(result.problems, data)
     if executed["died"]:
         result.message = f"Grading stopped early: {executed['died']}."
     notes = []
     if result.problems:
+        listed = "; ".join(stopped(p) for p in result.problems)
         notes.append(
-            "Some cells raised errors or timed out (listed below); the answers they should have set may be missing."
+            f"{len(result.problems)} cell(s) did not finish: {listed}. The answers they should have set may be missing."
         )
     if executed.get("output_dropped"):
         notes.append(f"The notebook printed more than {limits.output_kb} kB; the rest of its output was ignored.")

@@ -262,3 +262,59 @@ def test_a_deadline_must_name_its_time_zone():
     assert parse_deadline("2026-12-18T23:59:00Z") == DEADLINE
     with pytest.raises(Exception, match="no time zone"):
         parse_deadline("2026-12-18T23:59:00")
+
+
+# ---------------------------------------------------------------- the roster, shared with other commands
+
+
+def test_the_roster_keeps_known_and_own_columns_and_reads_a_spreadsheets_export(tmp_path):
+    path = tmp_path / "roster.csv"
+    text = "id,name,email,lms_id,section,repository,tutor\nana,Ana Lima,ana@x.edu,1001,A,u,Kim\n\nben,,,,,v,\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())  # "CSV UTF-8" from a spreadsheet starts with a BOM
+    ana, ben = roster.read(path)
+    assert (ana.id, ana.name, ana.email, ana.lms_id, ana.section, ana.repository) == (
+        "ana",
+        "Ana Lima",
+        "ana@x.edu",
+        "1001",
+        "A",
+        "u",
+    )
+    assert ana.extra == {"tutor": "Kim"} and (ana.line, ben.line) == (2, 4)  # the blank line counts
+    assert roster.read(path)[1].repository == "v"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("id,name\nana,A,extra\n", "line 2: 3 cells, but the first line names 2 columns"),
+        ("id,id\nana,ana\n", "line 1: the column 'id' is named twice"),
+        ("name\nAna\n", "line 1: no column 'id'"),
+        ("id\n\n", "names no student"),
+        ("id\nana.ipynb\n", "not a safe folder name"),
+        ("id\n..\n", "not a safe folder name"),
+        ("id\nan a\n", "not a safe folder name"),
+    ],
+)
+def test_a_bad_roster_line_is_named(tmp_path, text, message):
+    (tmp_path / "r.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(roster.RosterError, match=message) as caught:
+        roster.read(tmp_path / "r.csv")
+    assert str(tmp_path / "r.csv") in str(caught.value)
+
+
+def test_a_roster_that_is_not_utf8_is_named_with_its_line(tmp_path):
+    (tmp_path / "r.csv").write_bytes(b"id,name\nana,Ana\nzoe,Zo\xe9\n")
+    with pytest.raises(roster.RosterError, match="line 3: not UTF-8"):
+        roster.read(tmp_path / "r.csv")
+
+
+def test_pseudonyms_depend_on_the_key_and_a_weak_key_is_refused(tmp_path):
+    one, two = roster.load_key(tmp_path / "one.key"), roster.load_key(tmp_path / "two.key")
+    assert roster.load_key(tmp_path / "one.key") == one != two  # made once, then read
+    assert roster.pseudonym("ana", one) == roster.pseudonym("ana", one) != roster.pseudonym("ana", two)
+    assert roster.pseudonym("ana", one) != roster.pseudonym("ben", one)
+    assert roster.check_id(roster.pseudonym("ana", one)) is None  # a pseudonym is a safe folder name
+    (tmp_path / "weak.key").write_text("1234\n")
+    with pytest.raises(roster.RosterError, match="too short"):
+        roster.load_key(tmp_path / "weak.key")

@@ -79,6 +79,9 @@ Your copy of the course's autograded exercises (course version {__version__}).
 |---|---|
 {rows}
 
+Keep this repository **private** (visible to you and your teachers only): it holds your work,
+its history and your scores, which are yours and your school's to share, not the public's.
+
 ## Working on an exercise
 
 1. Install the pinned environment once: `python -m pip install -r requirements.txt`

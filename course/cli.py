@@ -86,6 +86,14 @@ def cmd_grade_all(a) -> int:
     except ShardError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if a.exercise:
+        from course.content import exercises
+
+        try:
+            exercises.get(a.exercise)
+        except KeyError as exc:
+            print(f"--exercise: {exc.args[0]}", file=sys.stderr)
+            return 2
     if not _ready(a):
         return 2
     try:
@@ -98,6 +106,7 @@ def cmd_grade_all(a) -> int:
             hidden_tests=a.hidden_tests,
             unsafe=a.trusted_code_no_sandbox,
             shard=shard,
+            exercise=a.exercise,
         )
     except CouldNotGrade as exc:
         print(exc, file=sys.stderr)
@@ -343,6 +352,11 @@ def main(argv=None) -> int:
     ga.add_argument("--out", type=Path, required=True, help="folder for the gradebook and reports")
     ga.add_argument("--workers", type=int, help="notebooks graded at once (default: all cores)")
     ga.add_argument("--force", action="store_true", help="grade again notebooks already graded")
+    ga.add_argument(
+        "--exercise",
+        help="the exercise of notebooks whose metadata names none (default: the exercise whose id is the "
+        "file name, e.g. 01_soviets.ipynb); the report says which was used",
+    )
     ga.add_argument(
         "--shard",
         metavar="K/N",

@@ -4,6 +4,8 @@ said to have stopped, with its exception; the cells that did not finish are list
 message says so (terminal, report, gradebook), a timeout told apart from an error; "an int".
 """
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -108,3 +110,38 @@ def test_the_cells_that_did_not_finish_are_listed_in_the_terminal_report_and_gra
     row = batch.gradebook([{**report, "student": "ana"}]).splitlines()[1]
     assert "stopped with KeyError" in row and "ran too long" in row  # timeout and error told apart
     assert "code cell" not in markdown and "the cell that begins `while True:` ran too long" in markdown
+
+
+@pytest.mark.slow
+def test_grade_all_finds_the_exercise_by_file_name_or_exercise_and_says_which(tmp_path):
+    """A notebook that lost its metadata: graded as the exercise its file name is, or as
+    --exercise says; the report says which. Neither: could not grade, with what to do."""
+    nb = EX.notebook()
+    nb.metadata.pop("course", None)
+    subs = tmp_path / "submissions"
+    for rel in ("ana/01_soviets.ipynb", "ben/mine.ipynb"):
+        (subs / rel).parent.mkdir(parents=True)
+        nbformat.write(nb, subs / rel)
+
+    def run(*args) -> dict:
+        proc = subprocess.run(
+            [COURSE, "grade-all", subs, "--out", tmp_path / "out", "--workers", "2", *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+        rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8"))))
+        return {r["student"]: r for r in rows}
+
+    first = run()
+    assert (first["ana"]["status"], first["ana"]["total"], first["ana"]["exercise"]) == ("graded", "4", EX.id)
+    assert "graded as exercise 01_soviets, its file name" in first["ana"]["message"]
+    assert first["ben"]["status"] == "could not grade" and "--exercise" in first["ben"]["message"]
+    second = run("--exercise", EX.id)
+    assert (second["ben"]["status"], second["ben"]["total"]) == ("graded", "4")
+    assert "as --exercise says" in second["ben"]["message"]
+    refused = subprocess.run(
+        [COURSE, "grade-all", subs, "--out", tmp_path / "x", "--exercise", "../x"], capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "no exercise '../x'" in refused.stderr and not (tmp_path / "x").exists()

@@ -253,6 +253,7 @@ def grade_one(
     keys: dict,
     force: bool = False,
     unsafe: bool = False,
+    exercise: str | None = None,
 ) -> tuple[dict, bool]:
     """The report for one job, and whether it was already graded."""
     digest = ""
@@ -269,7 +270,14 @@ def grade_one(
             if previous:
                 return previous, True
             # The shown name, not the file's: the grader's messages and report use it.
-            result = g.grade(Path(job.name), source=source, limits=limits, hidden_tests=hidden_tests, unsafe=unsafe)
+            result = g.grade(
+                Path(job.name),
+                source=source,
+                limits=limits,
+                hidden_tests=hidden_tests,
+                unsafe=unsafe,
+                fallback_exercise=exercise,
+            )
     report = {
         "student": job.student,
         "sha256": digest,
@@ -495,9 +503,11 @@ def grade_all(
     hidden_tests: Path | None = None,
     unsafe: bool = False,
     shard: tuple[int, int] | None = None,
+    exercise: str | None = None,
     stream=sys.stderr,
 ) -> list[dict]:
-    """Grade the class (or, with ``shard=(K, N)``, its K-th share of N; see ``share``)."""
+    """Grade the class (or, with ``shard=(K, N)``, its K-th share of N; see ``share``).
+    ``exercise``: for notebooks whose metadata names none (see ``grade.grade``)."""
     limits = limits or g.Limits()
     if not submissions.is_dir():
         raise g.CouldNotGrade(f"{submissions} is not a folder of submissions.")
@@ -512,11 +522,15 @@ def grade_all(
         mine = set(share(entries, *shard))
         jobs = [j for j in jobs if _entry(j) in mine]
     keys = tests_keys(hidden_tests)
+    if exercise:  # a notebook no exercise was found for is graded again when one is given
+        keys[None] = hashlib.sha256(f"{keys[None]}\0exercise\0{exercise}".encode()).hexdigest()
     progress = Progress(len(jobs), stream)
     reports = []
     pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1)
     try:
-        futures = {pool.submit(grade_one, job, out, limits, hidden_tests, keys, force, unsafe): job for job in jobs}
+        futures = {
+            pool.submit(grade_one, job, out, limits, hidden_tests, keys, force, unsafe, exercise): job for job in jobs
+        }
         for future in as_completed(futures):
             job, skipped = futures[future], False
             try:

@@ -436,10 +436,14 @@ def grade(
     limits: Limits = Limits(),
     hidden_tests: Path | None = None,
     unsafe: bool = False,
+    fallback_exercise: str | None = None,
 ) -> Result:
     """Grade one notebook (its bytes, if ``source`` is given: ``notebook`` then only names it).
     ``hidden_tests`` is a folder of ``<exercise>/tests.py`` files the students never see.
-    Student code runs in the sandbox, or, with ``unsafe``, without it (trusted code only)."""
+    Student code runs in the sandbox, or, with ``unsafe``, without it (trusted code only).
+    The exercise is ``exercise`` if given, else the one the notebook's metadata names, else
+    ``fallback_exercise``, else the exercise whose id is the notebook's file name; the report
+    says when it was not the metadata's."""
     start = time.monotonic()
     result = Result(notebook=str(notebook))
     try:
@@ -447,13 +451,7 @@ def grade(
         raw = read_submission(notebook) if source is None else source
         # Only the JSON now: the full check of the notebook runs while its run starts.
         data = _load_json(notebook, raw)
-        ex_id = exercise or _exercise_named_in(data)
-        if not ex_id:
-            raise CouldNotGrade(
-                f"{notebook.name} does not say which exercise it is (its metadata has no "
-                "course.exercise). Start from the released exercise notebook, or name the "
-                "exercise with --exercise."
-            )
+        ex_id, how = _which_exercise(notebook, data, exercise, fallback_exercise)
         try:  # the course's own list decides; the notebook's string never becomes a path
             ex = exlib.get(ex_id)
         except KeyError as exc:
@@ -481,6 +479,8 @@ def grade(
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
             os.close(lock)
+        if how:
+            result.message = f"{how} {result.message}".strip()
         result.message = _redact(result.message, secrets)
         for item in result.tests + result.problems:
             item["message"] = _redact(item["message"], secrets)
@@ -491,6 +491,27 @@ def grade(
         result.message = f"{result.message} {UNSAFE_NOTE}".strip()
     result.seconds = time.monotonic() - start
     return result
+
+
+def _which_exercise(notebook: Path, data: dict, exercise, fallback) -> tuple[str, str]:
+    """The exercise id to grade with, and a sentence for the report when it is not the one the
+    notebook's metadata names. A file name counts only if it is exactly a known id (it is
+    matched against the course's list, never used as a path)."""
+    if exercise:
+        return exercise, ""
+    named = _exercise_named_in(data)
+    if named:
+        return named, ""
+    missing = f"{notebook.name} does not say which exercise it is (its metadata has no course.exercise)"
+    if fallback:
+        return fallback, f"{missing}, so it was graded as exercise {fallback}, as --exercise says."
+    stem = notebook.name.removesuffix(".ipynb")
+    if stem in {ex.id for ex in exlib.all_exercises()}:
+        return stem, f"{missing}, so it was graded as exercise {stem}, its file name."
+    raise CouldNotGrade(
+        f"{missing}, nor does its file name. Start from the released exercise notebook, name the file "
+        "after its exercise (01_soviets.ipynb), or name the exercise with --exercise."
+    )
 
 
 def _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe, watched, result):

@@ -219,7 +219,18 @@ def cmd_build_book(a) -> int:
     import subprocess
 
     from course import project
+    from course.publishing.notebooks import sync
 
+    stale = sync(check=True)
+    if stale:  # a fork that changed _config.yml's address would publish notebooks installing the original
+        names = ", ".join(str(p.relative_to(paths.ROOT)) for p in stale[:3]) + (", …" if len(stale) > 3 else "")
+        print(
+            f"The book was not built: {len(stale)} generated file(s) ({names}) do not match pyproject.toml "
+            "and _config.yml: the version, the pins or the repository address their setup cells install "
+            "the course from. Run `course sync` (.venv/bin/course sync), commit what it rewrites, then build again.",
+            file=sys.stderr,
+        )
+        return 1
     return subprocess.call(project.build_command(paths.ROOT))
 
 

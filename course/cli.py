@@ -200,7 +200,12 @@ def cmd_wheelhouse(a) -> int:
 def cmd_release(a) -> int:
     from course.publishing.student_repo import release
 
-    return _listed(release(a.to))
+    notes: list[str] = []
+    written = release(a.to, notes)
+    _listed(written)
+    for note in notes:
+        print(note, file=sys.stderr)
+    return 0
 
 
 def cmd_validate(a) -> int:

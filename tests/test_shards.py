@@ -206,3 +206,13 @@ def test_a_shard_graded_again_without_finishing_is_named_by_the_merge(graded, tm
         text=True,
     )
     assert proc.returncode == 2 and "shard3 has no shard.json" in proc.stderr and "3/4 missing" in proc.stderr
+
+
+def test_a_shard_record_that_is_not_one_is_refused(tmp_path):
+    folder = fake_shard(tmp_path / "1", 1, 1, CLASS)
+    record = json.loads((folder / batch.SHARD_FILE).read_text())
+    record["reports"][0] = {"notebook": "x.ipynb"}  # no student
+    (folder / batch.SHARD_FILE).write_text(json.dumps(record))
+    with pytest.raises(batch.ShardError, match="is not a shard record"):
+        batch.merge([folder], tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -435,7 +435,15 @@ def _read_shard(folder: Path) -> dict:
     except (OSError, ValueError) as exc:
         raise ShardError(f"{path} cannot be read ({exc}).") from None
     kinds = {"shard": str, "grader": str, "class": dict, "students": list, "report_files": list, "reports": list}
-    if not isinstance(record, dict) or any(not isinstance(record.get(k), t) for k, t in kinds.items()):
+    if (
+        not isinstance(record, dict)
+        or any(not isinstance(record.get(k), t) for k, t in kinds.items())
+        or not all(isinstance(r, dict) and isinstance(r.get("student"), str) for r in record["reports"])
+        or not all(
+            isinstance(r.get("notebook"), str) and isinstance(r.get("tests", []), list) for r in record["reports"]
+        )
+        or not all(isinstance(f, str) for f in record["report_files"])
+    ):
         raise ShardError(f"{path} is not a shard record written by grade-all --shard.")
     record["k"], record["n"] = parse_shard(record["shard"])
     return record

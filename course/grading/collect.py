@@ -313,7 +313,16 @@ def collect_one(student, folder: str, to: Path, cache: Path, deadline: int, ids:
             return item
         source = branch or "HEAD"  # a server that does not name its default branch
         git(
-            ["fetch", "--quiet", "--no-tags", "--force", "--", student.repository, f"+{source}:refs/collect/head"],
+            [
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                "--no-recurse-submodules",
+                "--force",
+                "--",
+                student.repository,
+                f"+{source}:refs/collect/head",
+            ],
             repo=repo,
             timeout=timeout,
         )

@@ -228,7 +228,8 @@ def test_an_unreachable_repository_gives_exit_status_1(tmp_path):
     rows = [("gone", (tmp_path / "nobody.git").as_uri())]
     roster_file = write_roster(tmp_path / "roster.csv", rows)
     proc = subprocess.run(
-        [COURSE, "collect", "--roster", roster_file, "--deadline", "2026-12-18T23:59Z", "--to", tmp_path / "subs"],
+        [COURSE, "collect", "--roster", roster_file, "--deadline", "2026-12-18T23:59Z", "--to", tmp_path / "subs"]
+        + ["--key-file", tmp_path / "key"],  # never the tester's own key
         capture_output=True,
         text=True,
     )

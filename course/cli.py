@@ -78,9 +78,22 @@ def cmd_grade(a) -> int:
 
 
 def cmd_grade_all(a) -> int:
-    from course.grading.batch import grade_all
+    from course.grading.batch import ShardError, grade_all, parse_shard
     from course.grading.grade import CouldNotGrade
 
+    try:
+        shard = parse_shard(a.shard) if a.shard else None
+    except ShardError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if a.exercise:
+        from course.content import exercises
+
+        try:
+            exercises.get(a.exercise)
+        except KeyError as exc:
+            print(f"--exercise: {exc.args[0]}", file=sys.stderr)
+            return 2
     if not _ready(a):
         return 2
     try:
@@ -92,10 +105,14 @@ def cmd_grade_all(a) -> int:
             limits=_limits(a),
             hidden_tests=a.hidden_tests,
             unsafe=a.trusted_code_no_sandbox,
+            shard=shard,
+            exercise=a.exercise,
         )
     except CouldNotGrade as exc:
         print(exc, file=sys.stderr)
         return 2
+    if shard:
+        print(f"Shard {a.shard}: ", end="")
     bad = [r for r in reports if r.get("status") != "graded"]
     full = [r for r in reports if r.get("status") == "graded" and r["score"] == r["max_score"]]
     print(
@@ -103,6 +120,49 @@ def cmd_grade_all(a) -> int:
         f"Gradebook: {a.out / 'gradebook.csv'}; reports in {a.out / 'reports'}"
     )
     return 0
+
+
+def cmd_merge(a) -> int:
+    from course.grading.batch import ShardError, merge
+
+    try:
+        reports = merge(a.shards, a.out)
+    except ShardError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(
+        f"{len(a.shards)} shard(s), {len(reports)} notebook(s): gradebook {a.out / 'gradebook.csv'}, "
+        f"reports in {a.out / 'reports'}"
+    )
+    return 0
+
+
+def cmd_collect(a) -> int:
+    from course.grading import roster
+    from course.grading.collect import CollectError, collect, parse_deadline
+
+    try:
+        deadline = parse_deadline(a.deadline)
+        key = None if a.real_ids else roster.load_key(a.key_file)
+
+        def show(item):
+            what = f"{item.status}, commit {item.commit[:12]}" if item.commit else item.status
+            extra = f" ({item.note})" if item.note else ""
+            print(f"{item.folder}: {what}{', missing ' + ' '.join(item.missing) if item.missing else ''}{extra}")
+
+        items, manifest = collect(
+            a.roster, deadline, a.to, manifest=a.manifest, cache=a.cache, key=key, jobs=a.jobs, progress=show
+        )
+    except (CollectError, roster.RosterError) as exc:
+        print(f"course collect: {exc} Nothing was collected.", file=sys.stderr)
+        return 2
+    counts = {s: sum(i.status == s for i in items) for s in ("on time", "late", "empty", "unreachable", "refused")}
+    print(
+        f"{len(items)} student(s): "
+        + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        + f". Notebooks in {a.to}; manifest: {manifest} (it names students: keep it on this machine)."
+    )
+    return 1 if counts["unreachable"] or counts["refused"] else 0
 
 
 def cmd_sync(a) -> int:
@@ -140,7 +200,12 @@ def cmd_wheelhouse(a) -> int:
 def cmd_release(a) -> int:
     from course.publishing.student_repo import release
 
-    return _listed(release(a.to))
+    notes: list[str] = []
+    written = release(a.to, notes)
+    _listed(written)
+    for note in notes:
+        print(note, file=sys.stderr)
+    return 0
 
 
 def cmd_validate(a) -> int:
@@ -159,7 +224,18 @@ def cmd_build_book(a) -> int:
     import subprocess
 
     from course import project
+    from course.publishing.notebooks import sync
 
+    stale = sync(check=True)
+    if stale:  # a fork that changed _config.yml's address would publish notebooks installing the original
+        names = ", ".join(str(p.relative_to(paths.ROOT)) for p in stale[:3]) + (", …" if len(stale) > 3 else "")
+        print(
+            f"The book was not built: {len(stale)} generated file(s) ({names}) do not match pyproject.toml "
+            "and _config.yml: the version, the pins or the repository address their setup cells install "
+            "the course from. Run `course sync` (.venv/bin/course sync), commit what it rewrites, then build again.",
+            file=sys.stderr,
+        )
+        return 1
     return subprocess.call(project.build_command(paths.ROOT))
 
 
@@ -304,7 +380,28 @@ def main(argv=None) -> int:
     ga.add_argument("--out", type=Path, required=True, help="folder for the gradebook and reports")
     ga.add_argument("--workers", type=int, help="notebooks graded at once (default: all cores)")
     ga.add_argument("--force", action="store_true", help="grade again notebooks already graded")
+    ga.add_argument(
+        "--exercise",
+        help="the exercise of notebooks whose metadata names none (default: the exercise whose id is the "
+        "file name, e.g. 01_soviets.ipynb); the report says which was used",
+    )
+    ga.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade only the K-th of N even shares of the class (by student); join the shards with course merge",
+    )
     ga.set_defaults(func=cmd_grade_all)
+
+    m = sub.add_parser(
+        "merge",
+        help="join the results of grade-all --shard runs into one gradebook",
+        description="Checks that every shard of the same class is there once (a shard that failed or "
+        "is missing is named, exit status 2, nothing written), then writes OUT/gradebook.csv and "
+        "OUT/reports/ as one grade-all run over the whole class would.",
+    )
+    m.add_argument("shards", type=Path, nargs="+", metavar="SHARD_RESULTS", help="each shard's --out folder")
+    m.add_argument("--out", type=Path, required=True, help="folder for the joined gradebook and reports")
+    m.set_defaults(func=cmd_merge)
 
     from course.grading.grade import Limits
 
@@ -402,6 +499,26 @@ def main(argv=None) -> int:
     n.add_argument("--slug", help="chapter slug, e.g. 06_betrayed (default: the next number and words of the title)")
     n.add_argument("--id", help="seed id (default: the next free number)")
     n.set_defaults(func=cmd_new_chapter)
+
+    c = sub.add_parser(
+        "collect",
+        help="collect each student's notebooks from their repository at a deadline",
+        description="Clones or updates every repository of the roster (a CSV with columns id and "
+        "repository, and optionally name, email, lms_id, section), takes the last commit of its "
+        "default branch dated at or before the deadline, and writes its exercise notebooks to "
+        "TO/<student>/ for grade-all, plus a manifest. Student folders are named by a keyed "
+        "pseudonym unless --real-ids. Exit status 1 if a repository could not be read, 2 if "
+        "nothing was collected (a bad roster or deadline).",
+    )
+    c.add_argument("--roster", type=Path, required=True, help="the class roster (CSV)")
+    c.add_argument("--deadline", required=True, help="ISO 8601 time with its zone, e.g. 2026-12-18T23:59:00+01:00")
+    c.add_argument("--to", type=Path, required=True, help="the class folder grade-all reads")
+    c.add_argument("--manifest", type=Path, help="the manifest CSV (default: TO-manifest.csv beside TO)")
+    c.add_argument("--cache", type=Path, help="where the clones are kept (default: .TO-clones beside TO)")
+    c.add_argument("--key-file", type=Path, help="the pseudonym key (default: ~/.config/course/pseudonym.key)")
+    c.add_argument("--real-ids", action="store_true", help="name folders by the roster's ids, not pseudonyms")
+    c.add_argument("--jobs", type=int, default=4, help="repositories fetched at once (default 4)")
+    c.set_defaults(func=cmd_collect)
 
     s = sub.add_parser(
         "sync",

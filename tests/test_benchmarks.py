@@ -86,3 +86,11 @@ def test_every_mistake_fails_exactly_its_own_check():
         nb = bench.with_mistake(bench.solution_notebook(), answer)
         results = check(namespace=run_cells(nb)).results
         assert {r["question"] for r in results if not r["passed"]} == {answer}
+
+
+def test_the_shard_benchmark_runs_its_help_and_names_the_options():
+    script = ROOT / "benchmarks" / "sharding.py"
+    proc = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    for option in ("--class-size", "--shards", "--students", "--runners"):
+        assert option in proc.stdout

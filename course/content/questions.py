@@ -114,5 +114,25 @@ def guided_questions(chapter: str) -> list[Question]:
     return out
 
 
+def section_prompt(chapter: str, answer: str) -> str:
+    """What a section's answer cell (``exit-ticket``, ``warm-up``) answers: the text of the
+    markdown cells from the section's heading (``## E. Exit ticket``) to the cell, without the
+    heading and without code cells (a quiz item the section runs is not part of the prompt)."""
+    nb = notebook(chapter)
+    cells = answer_cells(nb, notebook_path(chapter).name)
+    if answer not in cells:
+        raise KeyError(f"{notebook_path(chapter).name} has no answer cell for {answer!r}")
+    parts: list[str] = []
+    for cell in reversed(nb.cells[: cells[answer]]):
+        if cell.cell_type != "markdown":
+            continue
+        heading = re.search(r"^## .*$", cell.source, re.MULTILINE)
+        if heading:
+            parts.insert(0, cell.source[heading.end() :].strip())
+            break
+        parts.insert(0, cell.source.strip())
+    return "\n\n".join(p for p in parts if p)
+
+
 def model_answers(chapter: str) -> dict:
     return yaml.safe_load((paths.INSTRUCTOR / "answers" / f"{chapter}.yml").read_text(encoding="utf-8"))

@@ -105,6 +105,25 @@ def cmd_grade_all(a) -> int:
     return 0
 
 
+def cmd_written(a) -> int:
+    from course.content.rubrics import RubricError
+    from course.marking.scores import TeacherFileError
+    from course.marking.written import MarkingError, written
+
+    try:
+        done = written(a.submissions, a.out, names=a.names)
+    except (MarkingError, TeacherFileError, RubricError) as exc:
+        print(f"course written: {exc} Nothing was written.", file=sys.stderr)
+        return 2
+    for problem in done.problems:
+        print(f"  not used: {problem}", file=sys.stderr)
+    print(
+        f"{done.students} student(s), {done.answers} answer(s) on {done.pages} question page(s), "
+        f"{done.empty} empty. Review: {a.out / 'index.html'}; fill in {a.out / 'scores.csv'}."
+    )
+    return 0
+
+
 def cmd_sync(a) -> int:
     from course.publishing.notebooks import sync
 
@@ -331,6 +350,20 @@ def main(argv=None) -> int:
             default=limits.output_kb,
             help=f"printed output kept from a run, in kB (default {limits.output_kb})",
         )
+
+    wr = sub.add_parser(
+        "written",
+        help="collect the class's written answers into review pages and a scores file to fill in",
+        description="Reads the chapter notebooks in SUBMISSIONS (one folder or notebook per "
+        "student, as grade-all reads it) and writes OUT/index.html, a page per question with the "
+        "model answer and points scale beside every answer, OUT/scores.csv (one row per student "
+        "and question, to fill in) and OUT/students.csv (the key to the pseudonyms). Running it "
+        "again keeps the scores and comments already in OUT/scores.csv.",
+    )
+    wr.add_argument("submissions", type=Path)
+    wr.add_argument("--out", type=Path, required=True, help="folder for the review pages and scores file")
+    wr.add_argument("--names", action="store_true", help="show students' ids instead of pseudonyms")
+    wr.set_defaults(func=cmd_written)
 
     r = sub.add_parser("release", help="write the student repository (exercises, public tests, CI workflow)")
     r.add_argument("--to", type=Path, default=paths.BUILD / "release")

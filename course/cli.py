@@ -124,6 +124,33 @@ def cmd_written(a) -> int:
     return 0
 
 
+def cmd_gradebook(a) -> int:
+    from course.content.rubrics import RubricError
+    from course.marking.gradebook import gradebook
+    from course.marking.scores import TeacherFileError
+
+    try:
+        book = gradebook(
+            a.out,
+            roster=a.roster,
+            weights=a.weights,
+            results=a.results,
+            scores_file=a.scores,
+            missing_as_zero=a.missing_as_zero,
+        )
+    except (TeacherFileError, RubricError) as exc:
+        print(f"course gradebook: {exc} Nothing was written.", file=sys.stderr)
+        return 2
+    for warning in book.warnings:
+        print(f"  note: {warning}", file=sys.stderr)
+    done = sum(1 for s in book.students if book.percentage(s) is not None)
+    print(
+        f"{len(book.students)} student(s), {done} with every part marked. Written: "
+        f"{a.out / 'gradebook.csv'}, {a.out / 'canvas.csv'}, {a.out / 'moodle.csv'}, {a.out / 'feedback'}/"
+    )
+    return 0
+
+
 def cmd_sync(a) -> int:
     from course.publishing.notebooks import sync
 
@@ -364,6 +391,26 @@ def main(argv=None) -> int:
     wr.add_argument("--out", type=Path, required=True, help="folder for the review pages and scores file")
     wr.add_argument("--names", action="store_true", help="show students' ids instead of pseudonyms")
     wr.set_defaults(func=cmd_written)
+
+    gb = sub.add_parser(
+        "gradebook",
+        help="merge grade-all's results, the written work's scores and a roster into one gradebook",
+        description="Writes OUT/gradebook.csv (one row per student, a column per part, total and "
+        "weighted percentage), OUT/canvas.csv and OUT/moodle.csv (grade import files) and "
+        "OUT/feedback/ (a page and a Markdown file per student). Missing work stays missing, not "
+        "zero, unless --missing-as-zero. Exit status 2, with nothing written, if a file is wrong.",
+    )
+    gb.add_argument(
+        "--roster", type=Path, required=True, help="CSV: id (folder name), optional name, email, lms_id, section"
+    )
+    gb.add_argument("--weights", type=Path, required=True, help="CSV: part,weight (parts or groups; adding up to 100)")
+    gb.add_argument("--results", type=Path, help="the --out folder of course grade-all")
+    gb.add_argument("--scores", type=Path, help="scores.csv from course written, filled in (students.csv beside it)")
+    gb.add_argument("--out", type=Path, required=True, help="folder for the gradebook, the LMS files and the feedback")
+    gb.add_argument(
+        "--missing-as-zero", action="store_true", help="count missing and ungradable work as 0 (when you have decided)"
+    )
+    gb.set_defaults(func=cmd_gradebook)
 
     r = sub.add_parser("release", help="write the student repository (exercises, public tests, CI workflow)")
     r.add_argument("--to", type=Path, default=paths.BUILD / "release")

@@ -21,17 +21,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-import markdown
-from markupsafe import Markup
-
 from course.content import chapters, questions, rubrics
 from course.files import write_atomic
 from course.marking import classfolder, scores
+from course.marking.pages import env
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_ANSWER_CHARS = 50_000  # a page shows this much of one answer, and says what it left out
-LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
 
 
 class MarkingError(ValueError):
@@ -51,25 +46,6 @@ class Collected:
     handed_in: dict[str, set[str]]  # student -> chapters whose notebook they handed in
     answers: dict[tuple[str, str], dict[str, Answer]]  # (chapter, answer id) -> student -> answer
     problems: list[str] = field(default_factory=list)
-
-
-def env() -> jinja2.Environment:
-    e = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html", "html.jinja"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    e.filters["course_markdown"] = course_markdown
-    return e
-
-
-def course_markdown(text: str) -> Markup:
-    """The course's own MyST text (a question, a model answer) as HTML, its links to the book
-    kept as their words (the pages stand alone). Never used on a student's text."""
-    return Markup(markdown.markdown(LINK.sub(r"\1", text)))
 
 
 def _source(cell: dict) -> str:

@@ -14,7 +14,9 @@ prompt, its model answer and "look for" points, and its scale.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -162,11 +164,40 @@ def essay(data: dict | None = None) -> dict:
     return (data or load())["essay"]
 
 
+@dataclass(frozen=True)
+class Notebook:
+    """What the marking needs from a chapter notebook's source, read once per version of it."""
+
+    title: str  # its H1
+    questions: tuple[questions.Question, ...]
+    sections: tuple[tuple[str, str], ...]  # (answer id, prompt) of the sections with an answer cell
+    blank: str  # an answer cell as the student gets it: what an unanswered cell holds
+
+
+def notebook(chapter: str) -> Notebook:
+    source = questions.notebook_path(chapter)
+    return _notebook(chapter, str(source), source.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _notebook(chapter: str, source: str, mtime_ns: int) -> Notebook:
+    nb = questions.notebook(chapter)
+    cells = questions.answer_cells(nb, Path(source).name)
+    heading = re.search(r"^# (.+)$", "\n".join(c.source for c in nb.cells if c.cell_type == "markdown"), re.M)
+    return Notebook(
+        heading.group(1).strip() if heading else "",
+        tuple(questions.guided_questions(chapter, nb)),
+        tuple((s, questions.section_prompt(chapter, s, nb)) for s in questions.SECTION_ANSWERS if s in cells),
+        nb.cells[next(iter(cells.values()))].source.strip() if cells else "",
+    )
+
+
 def items(chapter: str, data: dict | None = None) -> list[Item]:
     """What a teacher marks in a chapter, in notebook order: each guided question, then the
     sections' answers the rubric marks (the exit ticket). A draft chapter has none yet."""
     data = data or load()
     marked = data["marked"]
+    facts = notebook(chapter)
     answers = questions.model_answers(chapter) or {}
     out = [
         Item(
@@ -178,19 +209,18 @@ def items(chapter: str, data: dict | None = None) -> list[Item]:
             tuple(answers.get(q.id, {}).get("look_for", [])),
             scale(data, marked["questions"]),
         )
-        for q in questions.guided_questions(chapter)
+        for q in facts.questions
     ]
     if not out:
         return []
-    cells = questions.answer_cells(questions.notebook(chapter), questions.notebook_path(chapter).name)
-    for section in questions.SECTION_ANSWERS:
-        if section in marked and section in cells:
+    for section, prompt in facts.sections:
+        if section in marked:
             out.append(
                 Item(
                     chapter,
                     section,
                     section.replace("-", " ").capitalize(),
-                    questions.section_prompt(chapter, section),
+                    prompt,
                     "",
                     tuple(data["exit_tickets"].get(chapter, {}).get("look_for", [])),
                     scale(data, marked[section]),

@@ -15,8 +15,8 @@ The assessed parts: each finished chapter's exercise (``exercise:01_soviets``; g
 ticket; group ``written``), and the essay (``essay``). A group's weight is shared equally by its
 parts. A part is a number of points, or ``missing`` (nothing handed in, or a score written as
 ``missing``), ``unmarked`` (a score not yet written) or ``could not grade``. Missing work is
-never counted as zero unless the teacher says so (``missing_as_zero``); until every part has a
-number, the weighted percentage is left empty.
+never counted as zero unless the teacher says so (``missing_as_zero``); until every weighted part
+has a number, the weighted percentage is left empty (a part weighted 0 is not assessed).
 
 Written: ``gradebook.csv`` (every student, roster order, then anyone handed in but not on the
 roster, flagged), ``canvas.csv`` and ``moodle.csv`` (roster students only; see the functions for
@@ -81,9 +81,12 @@ class Gradebook:
     warnings: list[str]
 
     def percentage(self, s: Student) -> float | None:
-        if not all(isinstance(s.values.get(p.id), (int, float)) for p in self.parts):
+        """The weighted grade, once every part that carries weight has points (a part weighted 0
+        is not assessed: it neither counts nor waits)."""
+        weighted = [p for p in self.parts if p.weight > 0]
+        if not all(isinstance(s.values.get(p.id), (int, float)) for p in weighted):
             return None
-        return round(sum(p.weight * s.values[p.id] / p.max for p in self.parts), 2)
+        return round(sum(p.weight * s.values[p.id] / p.max for p in weighted), 2)
 
     def total(self, s: Student) -> float:
         return _num(sum(v for v in s.values.values() if isinstance(v, (int, float))))

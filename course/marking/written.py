@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course.content import chapters, questions, rubrics
+from course.content import questions, rubrics
 from course.files import write_atomic
 from course.marking import classfolder, scores
 from course.marking.pages import env
@@ -68,10 +68,7 @@ def _answer_id(cell) -> str | None:
 def placeholder(chapter: str) -> tuple[str, str]:
     """The blank answer cell's label and hint (``**Your answer:**``, ``*(double-click …)*``), from
     the chapter's own notebook: what a student who wrote nothing still has in the cell."""
-    nb = questions.notebook(chapter)
-    cells = questions.answer_cells(nb, questions.notebook_path(chapter).name)
-    blank = nb.cells[next(iter(cells.values()))].source.strip() if cells else ""
-    label, _, rest = blank.partition("*(")
+    label, _, rest = rubrics.notebook(chapter).blank.partition("*(")
     return label.strip(), ("*(" + rest).strip() if rest else ""
 
 
@@ -105,7 +102,7 @@ def collect(submissions: Path, items: dict[str, list[rubrics.Item]]) -> Collecte
         folder = classfolder.walk(submissions)
     except OSError as exc:
         raise MarkingError(f"{submissions} cannot be read ({exc.strerror}).") from None
-    titles = {ch: chapters.title(questions.notebook_path(ch).read_text(encoding="utf-8")) for ch in items}
+    titles = {ch: rubrics.notebook(ch).title for ch in items}
     blanks = {ch: placeholder(ch) for ch in items}
     students = list(dict.fromkeys(folder.students))
     got = Collected(students, defaultdict(set), defaultdict(dict))

@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor test check lint format serve release addresses clean bench bench-grading bench-weight chromium bubblewrap wheelhouse
+.PHONY: book instructor test check lint format serve release addresses clean bench bench-grading bench-marking bench-weight chromium bubblewrap wheelhouse
 
 # Debian splits venv out of python3: install it when run as root, else say what to install.
 $(STAMP): pyproject.toml
@@ -93,6 +93,11 @@ bench: $(STAMP)
 # then a class of 100 notebooks with course grade-all. Options: benchmarks/grading.py --help
 bench-grading: $(STAMP) bubblewrap
 	$(BIN)/python benchmarks/grading.py
+
+# The steps of teachers/marking.md (grade-all, written, gradebook) timed for a class of 100.
+# Options: benchmarks/marking.py --help
+bench-marking: $(STAMP) bubblewrap
+	$(BIN)/python benchmarks/marking.py
 
 # Bytes each page of the built site loads (own files vs the theme's shared assets); flags >300 kB.
 bench-weight: book chromium

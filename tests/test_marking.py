@@ -250,6 +250,13 @@ def test_valid_teacher_files_make_a_gradebook(teacher_files, tmp_path):
     rows = {r["id"]: r for r in read_csv(tmp_path / "out" / "gradebook.csv")}
     assert set(rows) == {"ana", "ben", "eve\\u202e<b>", "kim"}
     assert rows["kim"]["notes"] == "handed in work but is not on the roster"
+    # A student's files are named by a slug and a hash of the id, never by the id itself.
+    names = {p.name for p in (tmp_path / "out" / "feedback").iterdir()}
+    assert len(names) == 2 * len(rows) + 1 and "index.csv" in names
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+-[0-9a-f]{10}\.(html|md)", n) for n in names - {"index.csv"})
+    eve = read_csv(tmp_path / "out" / "feedback" / "index.csv")[2]
+    assert eve["id"] == "eve\\u202e<b>" and "<b>" not in eve["html"]
+    assert "<b>" not in (tmp_path / "out" / "feedback" / eve["html"]).read_text(encoding="utf-8")
 
 
 def _edit(path: Path, old: str, new: str) -> None:

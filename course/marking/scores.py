@@ -71,17 +71,17 @@ def read_rows(path: Path, required: list[str]) -> list[tuple[int, dict]]:
     if dup:
         raise TeacherFileError(f"{path}, line 1: the column {dup[0]!r} appears twice in the header.")
     reader.fieldnames = header
-    rows = []
+    found: list[tuple[int, dict]] = []
     try:
         for row in reader:
             if None in row:
                 raise TeacherFileError(f"{path}, line {reader.line_num}: more cells than the header has columns.")
             clean = {k: (v or "").strip() for k, v in row.items()}
             if any(clean.values()):
-                rows.append((reader.line_num, clean))
+                found.append((reader.line_num, clean))
     except csv.Error as exc:
         raise TeacherFileError(f"{path}, line {reader.line_num}: not valid CSV ({exc}).") from None
-    return rows
+    return found
 
 
 def read_key(path: Path) -> dict[str, str]:

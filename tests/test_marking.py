@@ -155,6 +155,8 @@ def test_written_collects_each_answer_once_pseudonymously_and_escaped(small_clas
     proc = course_here("written", small_class, "--out", out)
     assert "4 student(s)" in proc.stdout
     assert "kim/" in proc.stderr and "link" in proc.stderr and "not valid JSON" in proc.stderr
+    index = page_text(out / "index.html")
+    assert "link" in index and "not valid JSON" in index and not re.search(r"\bkim\b", index)
     ch = FINISHED[0]
     key = scores.read_key(out / scores.KEY)
     assert sorted(key.values()) == sorted(["ana", "ben", "eve\\u202e<b>", "kim"])

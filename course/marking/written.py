@@ -45,7 +45,7 @@ class Collected:
     students: list[str]
     handed_in: dict[str, set[str]]  # student -> chapters whose notebook they handed in
     answers: dict[tuple[str, str], dict[str, Answer]]  # (chapter, answer id) -> student -> answer
-    problems: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (student, notebook, what is wrong)
 
 
 def _source(cell: dict) -> str:
@@ -108,7 +108,7 @@ def collect(submissions: Path, items: dict[str, list[rubrics.Item]]) -> Collecte
     got = Collected(students, defaultdict(set), defaultdict(dict))
     for nb in folder.notebooks:
         if nb.problem:
-            got.problems.append(f"{nb.name} {nb.problem}.")
+            got.problems.append((nb.student, nb.name, f"{nb.problem}."))
             continue
         meta = nb.data.get("metadata")
         if isinstance(meta, dict) and isinstance(meta.get("course"), dict) and "exercise" in meta["course"]:
@@ -117,10 +117,11 @@ def collect(submissions: Path, items: dict[str, list[rubrics.Item]]) -> Collecte
         cells = nb.data["cells"]
         if chapter is None:
             if any(_answer_id(c) for c in cells):
-                got.problems.append(f"{nb.name} has answer cells but is none of the course's chapter notebooks.")
+                why = "has answer cells but is none of the course's chapter notebooks."
+                got.problems.append((nb.student, nb.name, why))
             continue
         if chapter in got.handed_in[nb.student]:
-            got.problems.append(f"{nb.name}: a second notebook for {chapter} from {nb.student}; its answers are added.")
+            got.problems.append((nb.student, nb.name, f"is a second notebook for {chapter}; its answers are added."))
         got.handed_in[nb.student].add(chapter)
         wanted = {it.answer for it in items[chapter]}
         for cell in cells:
@@ -210,11 +211,17 @@ def written(submissions: Path, out: Path, *, names: bool = False) -> Summary:
             names=names,
         )
     files[out / "index.html"] = e.get_template("review_index.html.jinja").render(
-        index=index, problems=got.problems, students=len(order), names=names, essay=rubrics.criteria(data)
+        index=index,
+        # On the page a notebook is named by its student's label only: its path holds the name.
+        problems=[(labels[student], what) for student, _, what in got.problems],
+        students=len(order),
+        names=names,
+        essay=rubrics.criteria(data),
     )
     files[out / scores.SCORES] = scores.scores_text(rows, labels, top)
     files[out / scores.KEY] = scores.key_text({label: sid for sid, label in labels.items()})
     for path, text in files.items():
         write_atomic(path, text)
     total = sum(x["count"] for x in index)
-    return Summary(len(order), len(flat), total, sum(x["empty"] for x in index), got.problems)
+    problems = [f"{name} {what}" for _, name, what in got.problems]
+    return Summary(len(order), len(flat), total, sum(x["empty"] for x in index), problems)

@@ -248,7 +248,8 @@ def cmd_new_chapter(a) -> int:
     print(
         "Next: replace the TODO boxes (chapter, notebook, exercise, lesson plan) and the sample "
         "questions and checks, fill the TODO fields of the catalogue entry and the minutes in the "
-        "chapter's front matter, write the quiz bank and the model answers, then `make book`. "
+        "chapter's front matter, write the quiz bank, the model answers and the exit ticket's "
+        "look-for points (instructor/rubrics.yml), then `make book`. "
         "Remove the draft banners and `draft: true` when it is finished."
     )
     return 0

@@ -14,12 +14,14 @@ import contextlib
 import copy
 import csv
 import io
+import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
@@ -96,7 +98,8 @@ def hand_in(folder: Path, blank, chapter: str, answers: dict[str, str], name: st
 
 
 def test_every_marked_answer_has_a_scale_and_points_to_look_for():
-    data = rubrics.load()
+    jsonschema.Draft202012Validator.check_schema(json.loads(rubrics.SCHEMA.read_text(encoding="utf-8")))
+    data = rubrics.load()  # validated against that schema
     assert FINISHED
     for ch in FINISHED:
         items = rubrics.items(ch, data)

@@ -64,7 +64,8 @@ class ModelAnswers(MystDirective):
             lines += [f"**{item.title}** · 0–{item.scale.max} points", "", item.prompt, ""]
             if item.model_answer:
                 lines += [f"*Model answer.* {item.model_answer}", ""]
-            lines += ["*Look for:*", ""] + [f"- {x}" for x in item.look_for] + [""]
+            if item.look_for:
+                lines += ["*Look for:*", ""] + [f"- {x}" for x in item.look_for] + [""]
         return self.parse_myst("\n".join(lines))
 
 

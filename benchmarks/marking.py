@@ -94,7 +94,7 @@ def timed(*args) -> float:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--class-size", type=int, default=100, help="students (default 100)")
-    p.add_argument("--exercises", type=int, default=1, help="exercise notebooks per student, 0 to 5 (default 1)")
+    p.add_argument("--exercises", type=int, default=5, help="exercise notebooks per student, 0 to 5 (default 5)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="grade-all's workers (default: all cores)")
     a = p.parse_args(argv)
     if a.class_size < 1 or not 0 <= a.exercises <= 5:

@@ -439,6 +439,9 @@ def test_the_gradebook_adds_up_and_keeps_missing_apart_from_zero(marked_class):
     rows = {r["id"]: r for r in read_csv(c["out"] / "gradebook.csv")}
     assert list(rows)[:32] == [student(n) for n in range(1, 32)] + ["zoe"] and list(rows)[32:] == ["mallory"]
     assert rows["mallory"]["notes"] == "handed in work but is not on the roster"
+    # A notebook the grader could not tie to an exercise (here a renamed chapter notebook) is named
+    # for the teacher; the review found it by its title.
+    assert f"could not grade {student(2)}/renamed {c['chapters'][0]}.ipynb" in rows[student(2)]["notes"]
     ex, (ch1, ch2) = f"Exercise {c['exercise']}", c["chapters"]
     essay, criteria = rubrics.essay()["title"], rubrics.criteria()
     items = {ch: rubrics.items(ch) for ch in (ch1, ch2)}

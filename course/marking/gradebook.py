@@ -263,10 +263,11 @@ def merge(
                     s.values[p.id] = MISSING
                 else:
                     s.values[p.id] = _num(sum(m.points for m in given if isinstance(m.points, (int, float))))
+        # A notebook the grader could not tie to an exercise (a broken file, a renamed chapter
+        # notebook): named for the teacher, who can tell which; its student's exercise stays missing.
         for r in by_student[s.id]:
             if not r.get("exercise") and r["status"] != "graded" and not _chapter_notebook(r["notebook"], set(items)):
                 s.notes.append(f"could not grade {r['notebook']}")
-                s.reports.append(r)
     ordered = [students[s.id] for s in roster] + [students[sid] for sid in strangers]
     return Gradebook(parts, ordered, strangers, [])
 

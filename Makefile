@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor test check lint format serve release addresses clean bench bench-grading bench-marking bench-weight chromium bubblewrap wheelhouse
+.PHONY: book handouts instructor test check lint format serve release addresses clean bench bench-grading bench-marking bench-weight chromium bubblewrap wheelhouse
 
 # Debian splits venv out of python3: install it when run as root, else say what to install.
 $(STAMP): pyproject.toml
@@ -26,6 +26,10 @@ $(STAMP): pyproject.toml
 # The jupyter-book command line is written once, in course/project.py (build_command).
 book: $(STAMP)
 	$(BIN)/course build-book
+
+# Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, printed by Chromium.
+handouts: book chromium
+	$(BIN)/course handouts
 
 instructor: $(STAMP)
 	$(BIN)/course build-instructor

@@ -215,6 +215,18 @@ def cmd_build_instructor(a) -> int:
     return build_instructor(a.out)
 
 
+def cmd_handouts(a) -> int:
+    from course.publishing import handouts
+
+    try:
+        written = handouts.build(a.site, a.out)
+    except handouts.HandoutError as e:
+        print(f"course handouts: {e}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(written)} handouts to {a.out}")
+    return 0
+
+
 def cmd_export_quiz(a) -> int:
     from course.publishing.lms import ExportError, export
 
@@ -431,6 +443,17 @@ def main(argv=None) -> int:
     b = sub.add_parser("build-instructor", help="build the instructor edition")
     b.add_argument("--out", type=Path, default=paths.BUILD / "instructor")
     b.set_defaults(func=cmd_build_instructor)
+
+    h = sub.add_parser(
+        "handouts",
+        help="print each chapter's reading handout (PDF, A4 and US Letter) from the built site",
+        description="Reads the built student site (make book) and prints, with headless Chromium, "
+        "one handout per published chapter: the sourcing card, the central question, the text "
+        "with its ¶ numbers and emendations, and the close-reading prompts.",
+    )
+    h.add_argument("--site", type=Path, default=paths.BUILD / "html", help="the built site (default _build/html)")
+    h.add_argument("--out", type=Path, default=paths.BUILD / "handouts", help="where the PDFs go")
+    h.set_defaults(func=cmd_handouts)
 
     x = sub.add_parser(
         "export-quiz",

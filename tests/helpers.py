@@ -4,6 +4,7 @@ students could read it. Test modules import this module, never each other."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -42,6 +43,34 @@ COPY_IGNORE = shutil.ignore_patterns(
 def copy_repo(dest: Path) -> Path:
     """A copy of the repository's course files (no .git), for tests that change them."""
     return Path(shutil.copytree(ROOT, dest, ignore=COPY_IGNORE))
+
+
+# ---------------------------------------------------------------- made once per run
+
+
+def shared(tmp_path_factory, name: str, make) -> Path:
+    """``make(folder)`` run once per test run, not once per process: under pytest-xdist each
+    worker has its own session fixtures, so the first worker to get here makes the thing under
+    a file lock while the others wait, then all read it. ``make`` returns a path in ``folder``."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    return made_once(base, name, make)
+
+
+def made_once(base: Path, name: str, make) -> Path:
+    """``make(base/shared-<name>)`` unless a process has already made it; its result."""
+    folder = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = folder / ".made"
+        if not done.exists():
+            # A failed earlier attempt (another worker's) left a partial folder: start afresh,
+            # so that the failure is reported here too, not hidden behind a half-made thing.
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done.write_text(str(make(folder)), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- building the book

@@ -30,6 +30,10 @@ from helpers import reuse_executed
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
+# The module's fixtures copy the repository and build the six-chapter book: under pytest-xdist
+# its tests stay in one process, so that this happens once per run.
+pytestmark = pytest.mark.xdist_group("scaffold")
+
 # A short text written for this test: two header lines, prose, and a block of numbered lines
 # (each its own ¶), with curly quotes, a dash and an accent to show the bytes are kept.
 SAMPLE = """A Note on Office Clerks
@@ -307,6 +311,14 @@ def test_a_draft_has_the_files_of_a_chapter_for_teachers_and_tools(made):
         assert text.startswith(f"# {'Answer key' if page == 'key' else 'Lesson plan'}: Chapter {NUMBER}, {TITLE}")
     lesson = (made.repo / "instructor" / f"{SLUG}_lesson.md").read_text(encoding="utf-8")
     assert "## 50-minute plan" in lesson and "## 90-minute plan" in lesson and scaffold.DRAFT_CLASS in lesson
+
+
+def test_a_draft_gets_no_reading_handout(made):
+    from course.publishing import handouts
+
+    with paths.using(made.repo):
+        assert handouts.published() == [slug for slug, _ in seeds.chapters() if not chapters.draft(slug)]
+        assert SLUG not in handouts.published() and SLUG in dict(seeds.chapters())
 
 
 def test_the_notebooks_sample_check_knows_the_texts_longest_paragraph(made):

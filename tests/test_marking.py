@@ -31,7 +31,7 @@ from course.content import chapters, exercises, questions, rubrics, seeds
 from course.marking import gradebook as gb
 from course.marking import scores
 
-from helpers import describe, leaks, run_axe
+from helpers import describe, leaks, run_axe, shared
 
 # The module's fixtures (a class graded once, a review, the teacher's files) serve all its tests.
 pytestmark = pytest.mark.xdist_group("marking")
@@ -351,40 +351,47 @@ def points_for(n: int, question: str, top: int) -> int:
     return 0 if n in BLANK else (n + len(question)) % (top + 1)
 
 
-@pytest.fixture(scope="module")
-def marked_class(tmp_path_factory, blanks):
-    root = tmp_path_factory.mktemp("class")
+LENGTHS = [1, 5, 40, 120, 400]  # words in the answers, in turn
+
+
+def class_answers(chapters: list[str]) -> dict[tuple[str, str, str], str]:
+    """``{(student, chapter, answer id): text}``: what each student of the class wrote (one
+    answer in seven left empty; the blank students wrote nothing; one answer is hostile)."""
+    texts = {}
+    for n in range(1, ROSTER_SIZE + 1):
+        if n in BLANK:
+            continue
+        for ch in chapters:
+            for k, it in enumerate(rubrics.items(ch)):
+                if (n + k) % 7:
+                    texts[student(n), ch, it.answer] = answer_text(student(n), ch, it.answer, LENGTHS[(n + k) % 5])
+    texts[student(ROSTER_SIZE), chapters[0], "Q1"] = HOSTILE
+    return texts
+
+
+def class_weights(ex_id: str, chapters: list[str]) -> dict[str, int]:
+    return {f"exercise:{ex_id}": 30, f"written:{chapters[0]}": 30, f"written:{chapters[1]}": 10, "essay": 30}
+
+
+def make_marked_class(root: Path, blanks: dict, chapters: list[str]) -> Path:
+    """The class handed in, graded, reviewed, scored by a pattern, and two gradebooks made."""
     subs = root / "submissions"
-    ex = exercises.get(FINISHED[0])
+    ex = exercises.get(chapters[0])
     solved = ex.notebook()
     solved.metadata["course"] = {"exercise": ex.id}
     wrong = copy.deepcopy(solved)
-    first = next(iter(ex.answers()))
-    wrong.cells.append(nbformat.v4.new_code_cell(f"{first} = None"))
-    written_chapters = FINISHED[:2]
-    marked_items = {ch: rubrics.items(ch) for ch in written_chapters}
-    lengths = [1, 5, 40, 120, 400]
-    texts: dict[tuple[str, str, str], str] = {}
+    wrong.cells.append(nbformat.v4.new_code_cell(f"{next(iter(ex.answers()))} = None"))
+    texts = class_answers(chapters)
     for n in range(1, ROSTER_SIZE + 1):
         sid = student(n)
         (subs / sid).mkdir(parents=True)
         if n in SOLVED or n in PARTLY or n in BLANK:
             graded = solved if n in SOLVED else wrong if n in PARTLY else ex.student_notebook()
             nbformat.write(graded, subs / sid / f"{ex.id}.ipynb")
-        for ch in written_chapters:
-            if n in BLANK:
-                hand_in(subs / sid, blanks[ch], ch, {})
-                continue
-            answers = {}
-            for k, it in enumerate(marked_items[ch]):
-                if (n + k) % 7 == 0:
-                    continue  # left empty
-                answers[it.answer] = answer_text(sid, ch, it.answer, lengths[(n + k) % len(lengths)])
-                texts[sid, ch, it.answer] = answers[it.answer]
-            if n == ROSTER_SIZE and ch == written_chapters[0]:
-                answers["Q1"] = texts[sid, ch, "Q1"] = HOSTILE
+        for ch in chapters:
+            answers = {a: text for (s, c, a), text in texts.items() if s == sid and c == ch}
             hand_in(subs / sid, blanks[ch], ch, answers, name=None if n % 2 else f"renamed {ch}.ipynb")
-    hand_in(subs / "mallory", blanks[written_chapters[0]], written_chapters[0], {"Q1": "not on the roster"})
+    hand_in(subs / "mallory", blanks[chapters[0]], chapters[0], {"Q1": "not on the roster"})
     roster = write_csv(
         root / "roster.csv",
         ["id", "name", "email", "lms_id", "section"],
@@ -394,39 +401,41 @@ def marked_class(tmp_path_factory, blanks):
     results, review = root / "results", root / "review"
     course("grade-all", subs, "--out", results, "--workers", "2")
     course("written", subs, "--out", review)
-    key = {sid: label for label, sid in scores.read_key(review / scores.KEY).items()}
-    number = {label: int(sid[1:]) for sid, label in key.items() if sid.startswith("s")}
+    number = {label: int(sid[1:]) for label, sid in scores.read_key(review / scores.KEY).items() if sid[0] == "s"}
     rows = read_csv(review / scores.SCORES)
     for r in rows:
         n = number.get(r["student"])
         if n is None:
             continue
+        marked = str(points_for(n, r["question"], int(r["max"])))
         if r["question"].startswith("essay/"):
-            marked = str(points_for(n, r["question"], int(r["max"])))
             r["points"] = "missing" if n in BLANK else "" if n > 20 else marked
         else:
-            r["points"] = str(points_for(n, r["question"], int(r["max"])))
-            r["comment"] = f"comment for {r['student']} on {r['question']}"
+            r["points"], r["comment"] = marked, f"comment for {r['student']} on {r['question']}"
     write_csv(review / scores.SCORES, scores.SCORE_COLUMNS, [list(r.values()) for r in rows])
-    top, items = scores.maxima()
-    parts = gb.make_parts(items, [], rubrics.load())
-    weights = {f"exercise:{ex.id}": 30, f"written:{written_chapters[0]}": 30, f"written:{written_chapters[1]}": 10}
-    weights["essay"] = 30
+    weights = class_weights(ex.id, chapters)
+    parts = gb.make_parts(scores.maxima()[1], [], rubrics.load())
     write_csv(root / "weights.csv", ["part", "weight"], [[p.id, weights.get(p.id, 0)] for p in parts])
     args = ["--roster", roster, "--weights", root / "weights.csv", "--results", results, "--scores"]
     course("gradebook", *args, review / scores.SCORES, "--out", root / "out")
     course("gradebook", *args, review / scores.SCORES, "--out", root / "zero", "--missing-as-zero")
+    return root
+
+
+@pytest.fixture(scope="module")
+def marked_class(tmp_path_factory, blanks):
+    """The class of 33, made once per test run (``shared``: whichever process asks first)."""
+    chapters = FINISHED[:2]
+    root = shared(tmp_path_factory, "marking-class", lambda folder: make_marked_class(folder, blanks, chapters))
+    review = root / "review"
     return {
-        "root": root,
         "review": review,
         "out": root / "out",
         "zero": root / "zero",
-        "texts": texts,
-        "key": key,
-        "weights": weights,
-        "chapters": written_chapters,
-        "exercise": ex.id,
-        "top": top,
+        "texts": class_answers(chapters),
+        "key": {sid: label for label, sid in scores.read_key(review / scores.KEY).items()},
+        "chapters": chapters,
+        "exercise": chapters[0],
     }
 
 

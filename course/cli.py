@@ -137,6 +137,25 @@ def cmd_merge(a) -> int:
     return 0
 
 
+def cmd_written(a) -> int:
+    from course.content.rubrics import RubricError
+    from course.marking.scores import TeacherFileError
+    from course.marking.written import MarkingError, written
+
+    try:
+        done = written(a.submissions, a.out, names=a.names)
+    except (MarkingError, TeacherFileError, RubricError) as exc:
+        print(f"course written: {exc} Nothing was written.", file=sys.stderr)
+        return 2
+    for problem in done.problems:
+        print(f"  not used: {problem}", file=sys.stderr)
+    print(
+        f"{done.students} student(s), {done.answers} answer(s) on {done.pages} question page(s), "
+        f"{done.empty} empty. Review: {a.out / 'index.html'}; fill in {a.out / 'scores.csv'}."
+    )
+    return 0
+
+
 def cmd_collect(a) -> int:
     from course.grading import roster
     from course.grading.collect import CollectError, collect, parse_deadline
@@ -163,6 +182,33 @@ def cmd_collect(a) -> int:
         + f". Notebooks in {a.to}; manifest: {manifest} (it names students: keep it on this machine)."
     )
     return 1 if counts["unreachable"] or counts["refused"] else 0
+
+
+def cmd_gradebook(a) -> int:
+    from course.content.rubrics import RubricError
+    from course.marking.gradebook import gradebook
+    from course.marking.scores import TeacherFileError
+
+    try:
+        book = gradebook(
+            a.out,
+            roster=a.roster,
+            weights=a.weights,
+            results=a.results,
+            scores_file=a.scores,
+            missing_as_zero=a.missing_as_zero,
+        )
+    except (TeacherFileError, RubricError) as exc:
+        print(f"course gradebook: {exc} Nothing was written.", file=sys.stderr)
+        return 2
+    for warning in book.warnings:
+        print(f"  note: {warning}", file=sys.stderr)
+    done = sum(1 for s in book.students if book.percentage(s) is not None)
+    print(
+        f"{len(book.students)} student(s), {done} with every part marked. Written: "
+        f"{a.out / 'gradebook.csv'}, {a.out / 'canvas.csv'}, {a.out / 'moodle.csv'}, {a.out / 'feedback'}/"
+    )
+    return 0
 
 
 def cmd_sync(a) -> int:
@@ -290,7 +336,8 @@ def cmd_new_chapter(a) -> int:
     print(
         "Next: replace the TODO boxes (chapter, notebook, exercise, lesson plan) and the sample "
         "questions and checks, fill the TODO fields of the catalogue entry and the minutes in the "
-        "chapter's front matter, write the quiz bank and the model answers, then `make book`. "
+        "chapter's front matter, write the quiz bank, the model answers and the exit ticket's "
+        "look-for points (instructor/rubrics.yml), then `make book`. "
         "Remove the draft banners and `draft: true` when it is finished."
     )
     return 0
@@ -440,6 +487,40 @@ def main(argv=None) -> int:
             default=limits.output_kb,
             help=f"printed output kept from a run, in kB (default {limits.output_kb})",
         )
+
+    wr = sub.add_parser(
+        "written",
+        help="collect the class's written answers into review pages and a scores file to fill in",
+        description="Reads the chapter notebooks in SUBMISSIONS (one folder or notebook per "
+        "student, as grade-all reads it) and writes OUT/index.html, a page per question with the "
+        "model answer and points scale beside every answer, OUT/scores.csv (one row per student "
+        "and question, to fill in) and OUT/students.csv (the key to the pseudonyms). Running it "
+        "again keeps the scores and comments already in OUT/scores.csv.",
+    )
+    wr.add_argument("submissions", type=Path)
+    wr.add_argument("--out", type=Path, required=True, help="folder for the review pages and scores file")
+    wr.add_argument("--names", action="store_true", help="show students' ids instead of pseudonyms")
+    wr.set_defaults(func=cmd_written)
+
+    gb = sub.add_parser(
+        "gradebook",
+        help="merge grade-all's results, the written work's scores and a roster into one gradebook",
+        description="Writes OUT/gradebook.csv (one row per student, a column per part, total and "
+        "weighted percentage), OUT/canvas.csv and OUT/moodle.csv (grade import files) and "
+        "OUT/feedback/ (a page and a Markdown file per student). Missing work stays missing, not "
+        "zero, unless --missing-as-zero. Exit status 2, with nothing written, if a file is wrong.",
+    )
+    gb.add_argument(
+        "--roster", type=Path, required=True, help="CSV: id (folder name), optional name, email, lms_id, section"
+    )
+    gb.add_argument("--weights", type=Path, required=True, help="CSV: part,weight (parts or groups; adding up to 100)")
+    gb.add_argument("--results", type=Path, help="the --out folder of course grade-all")
+    gb.add_argument("--scores", type=Path, help="scores.csv from course written, filled in (students.csv beside it)")
+    gb.add_argument("--out", type=Path, required=True, help="folder for the gradebook, the LMS files and the feedback")
+    gb.add_argument(
+        "--missing-as-zero", action="store_true", help="count missing and ungradable work as 0 (when you have decided)"
+    )
+    gb.set_defaults(func=cmd_gradebook)
 
     r = sub.add_parser("release", help="write the student repository (exercises, public tests, CI workflow)")
     r.add_argument("--to", type=Path, default=paths.BUILD / "release")

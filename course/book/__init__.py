@@ -81,6 +81,7 @@ DIRECTIVES = {
     "emendations": reference.Emendations,
     "quiz-key": answers.QuizKey,
     "model-answers": answers.ModelAnswers,
+    "essay-rubric": answers.Rubric,
     "exercise-notebook": exercise.ExerciseNotebook,
     "course-offline-commands": exercise.OfflineCommands,
 }

@@ -44,15 +44,8 @@ from pathlib import Path
 
 import course
 from course.content import exercises as exlib
-from course.files import write_atomic
+from course.files import shown, write_atomic
 from course.grading import grade as g
-
-
-def shown(name: str) -> str:
-    """A file name as text anyone can read and any file can hold: bytes that are not UTF-8 as
-    ``\\xff``, control and invisible characters (a newline, a right-to-left override) escaped."""
-    text = os.fsencode(name).decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,7 @@ def cmd_written(a) -> int:
 
 
 def cmd_collect(a) -> int:
-    from course.grading import roster
+    from course.content import roster
     from course.grading.collect import CollectError, collect, parse_deadline
 
     try:

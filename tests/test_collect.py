@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from course.content import exercises
-from course.grading import roster
+from course.content import exercises, roster
 from course.grading.collect import collect, parse_deadline
 
 COURSE = str(Path(sys.executable).parent / "course")

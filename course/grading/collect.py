@@ -40,8 +40,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from course.content import exercises as exlib
+from course.content import roster as rosterlib
 from course.files import write_atomic
-from course.grading import roster as rosterlib
 from course.grading.batch import _cell
 from course.grading.grade import MAX_NOTEBOOK_MB
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.content import exercises as exlib
-from course.content import rubrics
+from course.content import roster, rubrics
 from course.files import write_atomic
 from course.marking import feedback, scores
 from course.marking.scores import MISSING, TeacherFileError
@@ -100,18 +100,13 @@ def _num(x: float):
 
 
 def read_roster(path: Path) -> list[Student]:
-    out, seen = [], {}
-    for line, row in scores.read_rows(path, ["id"]):
-        sid = scores.plain(row["id"])
-        if not sid:
-            raise TeacherFileError(f"{path}, line {line}: the id is empty.")
-        if sid in seen:
-            raise TeacherFileError(f"{path}, line {line}: the id {sid!r} is on the roster twice (line {seen[sid]}).")
-        seen[sid] = line
-        out.append(Student(sid, *(scores.plain(row.get(c, "")) for c in ROSTER_COLUMNS[1:])))
-    if not out:
-        raise TeacherFileError(f"{path}: the roster has no students.")
-    return out
+    """The roster's students, read by the one roster reader (``content.roster``: an id is a safe
+    folder name, once per roster; errors name the file and line)."""
+    try:
+        listed = roster.read(path)
+    except roster.RosterError as exc:
+        raise TeacherFileError(str(exc)) from None
+    return [Student(s.id, s.name, s.email, s.lms_id, s.section) for s in listed]
 
 
 def read_weights(path: Path, parts: list[Part]) -> list[Part]:

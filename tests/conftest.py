@@ -6,10 +6,11 @@
 - ``make test`` runs everything, ``slow`` included: the real book, built once per run by
   jupyter-book itself and shared (``student_site``; ``instructor_site`` and any other full
   build reuse its executed notebooks), Chromium, fresh virtualenvs, notebooks run in kernels,
-  and classes of notebooks graded in the sandbox. Both run in two processes (pytest-xdist,
-  ``-n 2 --dist loadgroup`` in pyproject.toml): what a whole run shares is made once, by whichever process
-  needs it first (``shared``), and a module whose fixture is costly keeps its tests in one
-  process (``pytest.mark.xdist_group``).
+  and classes of notebooks graded in the sandbox.
+
+Both run in two processes (pytest-xdist, ``-n 2`` in pyproject.toml). What a whole run shares
+(the built book, the wheel) is made once, by whichever process needs it first
+(``helpers.shared``). The modules in ``helpers.ONE_PROCESS`` run all their tests in one process.
 
 A test that asks for a full build or the browser must be marked ``slow``: collection fails if
 it is not, so that ``make check`` stays fast.
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BIN, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, reuse_executed, run, shared
+from helpers import BIN, ONE_PROCESS, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, reuse_executed, run, shared
 
 pytest_plugins = "sphinx.testing.fixtures"
 
@@ -41,6 +42,20 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SLOW_FIXTURES = {"student_site", "instructor_site", "served_site", "browser", "page"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's scheduling by scope, with a scope per test except the ``ONE_PROCESS`` modules,
+    whose scope is the module. Larger scopes are sent first (xdist's rule), so the module that
+    builds a book starts at once."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneProcessModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_PROCESS else nodeid
+
+    return OneProcessModules(config, log)
 
 
 def pytest_collection_modifyitems(config, items):

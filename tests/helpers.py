@@ -47,6 +47,17 @@ def copy_repo(dest: Path) -> Path:
 
 # ---------------------------------------------------------------- made once per run
 
+# Modules whose tests share a costly module fixture, or change what it made: all their tests go to
+# one process, so the fixture is made once and no other process sees it half-changed. (xdist's
+# own xdist_group mark does this too, but not with pytest 9.2, whose node ids it cannot extend.)
+ONE_PROCESS = {
+    "tests/test_scaffold.py": "builds a six-chapter book; the refusal tests change its copy",
+    "tests/test_shards.py": "grades a class of 100 whole and as four shards",
+    "tests/test_reports.py": "grades a notebook that stops and loops",
+    "tests/test_marking.py": "grades and reviews a class of 33",
+    "tests/test_handouts.py": "prints every handout",
+}
+
 
 def shared(tmp_path_factory, name: str, make) -> Path:
     """``make(folder)`` run once per test run, not once per process: under pytest-xdist each

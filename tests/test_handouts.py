@@ -17,7 +17,7 @@ from course.publishing import handouts
 
 from helpers import BIN, run, shared
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("handouts")]
+pytestmark = pytest.mark.slow
 
 MM = 72 / 25.4  # PDF points per millimetre
 PAGE_SIZES = {"a4": (210 * MM, 297 * MM), "letter": (8.5 * 72, 11 * 72)}

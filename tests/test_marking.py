@@ -33,9 +33,6 @@ from course.marking import scores
 
 from helpers import describe, leaks, run_axe, shared
 
-# The module's fixtures (a class graded once, a review, the teacher's files) serve all its tests.
-pytestmark = pytest.mark.xdist_group("marking")
-
 COURSE = str(Path(sys.executable).parent / "course")
 FINISHED = [ch for ch, _ in seeds.chapters() if not chapters.draft(ch)]
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> my answer'

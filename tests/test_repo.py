@@ -112,3 +112,12 @@ def test_two_processes_make_a_shared_thing_once(tmp_path):
     assert all(p.returncode == 0 for p in both)
     assert outs[0] == outs[1] == str(tmp_path / "shared-thing" / "site")
     assert (tmp_path / "calls").read_text().splitlines() == ["made", "made"]  # the failure, then one
+
+
+def test_the_modules_kept_in_one_process_exist():
+    """A renamed module would silently lose its place in ONE_PROCESS (and run its costly fixture
+    in both processes, or its tests beside each other's changes)."""
+    from helpers import ONE_PROCESS
+
+    for module, why in ONE_PROCESS.items():
+        assert (ROOT / module).is_file(), f"{module} ({why}) is in ONE_PROCESS but does not exist"

@@ -93,7 +93,6 @@ def graded(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("reports")  # one process grades the notebook (the module fixture)
 def test_an_answer_whose_cell_stopped_says_so_with_the_exception(graded):
     _, report, _ = graded
     hint = {t["question"]: t for t in report["tests"]}["peak_para"]["message"]
@@ -102,7 +101,6 @@ def test_an_answer_whose_cell_stopped_says_so_with_the_exception(graded):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("reports")  # one process grades the notebook (the module fixture)
 def test_the_cells_that_did_not_finish_are_listed_in_the_terminal_report_and_gradebook(graded):
     proc, report, markdown = graded
     message = report["message"]

@@ -30,10 +30,6 @@ from helpers import reuse_executed
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-# The module's fixtures copy the repository and build the six-chapter book: under pytest-xdist
-# its tests stay in one process, so that this happens once per run.
-pytestmark = pytest.mark.xdist_group("scaffold")
-
 # A short text written for this test: two header lines, prose, and a block of numbered lines
 # (each its own ¶), with curly quotes, a dash and an accent to show the bytes are kept.
 SAMPLE = """A Note on Office Clerks

@@ -175,7 +175,6 @@ def without_times(report: Path) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("shards")  # one process grades the class of 100 (the module fixture)
 def test_four_shards_merged_equal_one_run(graded, tmp_path):
     shards = [graded / f"shard{k}" for k in range(1, 5)]
     counts = [len(json.loads((s / "shard.json").read_text())["reports"]) for s in shards]
@@ -196,7 +195,6 @@ def test_four_shards_merged_equal_one_run(graded, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("shards")  # one process grades the class of 100 (the module fixture)
 def test_a_shard_graded_again_without_finishing_is_named_by_the_merge(graded, tmp_path):
     shards = [graded / f"shard{k}" for k in range(1, 5)]
     broken = tmp_path / "shard3"

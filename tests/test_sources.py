@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course.content import banks, seeds, sources
+from course.content import banks, chapters, seeds, sources
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -213,8 +213,8 @@ def misquotations(text: str, default_seed: str | None = None, cited: tuple = ())
             refs += list(cited)
             frags = _fragments(quote)
             if not any(all(f in _seed_text(seed, a, b) for f in frags) for seed, a, b in refs):
-                cited = ", ".join(f"seed {seed} ¶{a}" + (f"–{b}" if b != a else "") for seed, a, b in refs)
-                bad.append(f"“{quote}” is not in {cited}")
+                places = ", ".join(f"seed {seed} ¶{a}" + (f"–{b}" if b != a else "") for seed, a, b in refs)
+                bad.append(f"“{quote}” is not in {places}")
     return bad
 
 
@@ -367,8 +367,9 @@ ANSWERS = exercise_answers()
 
 
 def test_every_exercise_has_answers_to_protect():
+    """Every finished chapter's exercise has answers (a draft's skeleton has none yet)."""
     assert set(ANSWERS) == {slug for slug, _ in seeds.chapters() if (ROOT / "exercises" / slug).is_dir()}
-    assert all(ANSWERS.values())
+    assert all(answers for slug, answers in ANSWERS.items() if not chapters.draft(slug))
 
 
 @pytest.mark.parametrize("slug", sorted(ANSWERS))

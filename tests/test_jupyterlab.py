@@ -217,6 +217,15 @@ def test_a_quiz_in_jupyterlab_answers_once_links_out_and_survives_a_reopen(stude
     quiz.wait_for(timeout=60_000)
     feedback = quiz.locator(".course-quiz-feedback")
 
+    # With the keyboard alone: the arrow keys move between options (not to another cell), Tab
+    # reaches "Check answer", Enter checks.
+    quiz.locator("input[value='0']").check()
+    page.keyboard.press("ArrowDown")
+    assert quiz.locator("input[value='1']").is_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert feedback.inner_text().startswith("Correct." if options[1]["correct"] else "Not quite.")
+
     # A distractor, then the key: each time the verdict is said once, then the feedback's reasons.
     for choice, verdict in ((wrong, "Not quite."), (key, "Correct.")):
         quiz.locator(f"input[value='{choice}']").check()

@@ -9,6 +9,8 @@
   var script = document.currentScript;
   var siteHere = script && script.src ? new URL("../", script.src).href : null;
 
+  var QUIZ_KEYS = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", " ", "Enter"];
+
   function decode(b64) {
     var bytes = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });
     return JSON.parse(new TextDecoder("utf-8").decode(bytes));
@@ -40,6 +42,14 @@
     root.setAttribute("data-course-quizzes", String(shown));
     quiz.querySelectorAll("input[type=radio]").forEach(function (input) {
       input.name = quiz.id + "-" + shown;
+    });
+    // The keys a quiz uses are the quiz's: in JupyterLab they would otherwise also reach the
+    // notebook's shortcuts (handled as they bubble to the document), and an arrow key would
+    // move to another cell instead of to the next option.
+    quiz.addEventListener("keydown", function (event) {
+      if (QUIZ_KEYS.indexOf(event.key) >= 0 && !(event.ctrlKey || event.metaKey || event.altKey || event.shiftKey)) {
+        event.stopPropagation();
+      }
     });
     button.addEventListener("click", function () {
       var chosen = quiz.querySelector("input[type=radio]:checked");

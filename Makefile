@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.
 
 NODE_STAMP := node_modules/.installed-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('package-lock.json','rb').read()).hexdigest()[:12])")
 
-.PHONY: book instructor test check lint format serve release addresses clean bench bench-grading bench-weight chromium bubblewrap wheelhouse
+.PHONY: book handouts instructor test check lint format serve release addresses clean bench bench-grading bench-marking bench-shards bench-weight chromium bubblewrap wheelhouse
 
 # Debian splits venv out of python3: install it when run as root, else say what to install.
 $(STAMP): pyproject.toml
@@ -26,6 +26,10 @@ $(STAMP): pyproject.toml
 # The jupyter-book command line is written once, in course/project.py (build_command).
 book: $(STAMP)
 	$(BIN)/course build-book
+
+# Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, printed by Chromium.
+handouts: book chromium
+	$(BIN)/course handouts
 
 instructor: $(STAMP)
 	$(BIN)/course build-instructor
@@ -93,6 +97,16 @@ bench: $(STAMP)
 # then a class of 100 notebooks with course grade-all. Options: benchmarks/grading.py --help
 bench-grading: $(STAMP) bubblewrap
 	$(BIN)/python benchmarks/grading.py
+
+# Notebooks per minute graded as 1, 2 and 4 local shards (grade-all --shard, course merge), and the
+# projected wall time of a large class on many runners. Options: benchmarks/sharding.py --help
+bench-shards: $(STAMP) bubblewrap
+	$(BIN)/python benchmarks/sharding.py
+
+# The steps of teachers/marking.md (grade-all, written, gradebook) timed for a class of 100.
+# Options: benchmarks/marking.py --help
+bench-marking: $(STAMP) bubblewrap
+	$(BIN)/python benchmarks/marking.py
 
 # Bytes each page of the built site loads (own files vs the theme's shared assets); flags >300 kB.
 bench-weight: book chromium

@@ -78,9 +78,22 @@ def cmd_grade(a) -> int:
 
 
 def cmd_grade_all(a) -> int:
-    from course.grading.batch import grade_all
+    from course.grading.batch import ShardError, grade_all, parse_shard
     from course.grading.grade import CouldNotGrade
 
+    try:
+        shard = parse_shard(a.shard) if a.shard else None
+    except ShardError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if a.exercise:
+        from course.content import exercises
+
+        try:
+            exercises.get(a.exercise)
+        except KeyError as exc:
+            print(f"--exercise: {exc.args[0]}", file=sys.stderr)
+            return 2
     if not _ready(a):
         return 2
     try:
@@ -92,15 +105,108 @@ def cmd_grade_all(a) -> int:
             limits=_limits(a),
             hidden_tests=a.hidden_tests,
             unsafe=a.trusted_code_no_sandbox,
+            shard=shard,
+            exercise=a.exercise,
         )
     except CouldNotGrade as exc:
         print(exc, file=sys.stderr)
         return 2
+    if shard:
+        print(f"Shard {a.shard}: ", end="")
     bad = [r for r in reports if r.get("status") != "graded"]
     full = [r for r in reports if r.get("status") == "graded" and r["score"] == r["max_score"]]
     print(
         f"{len(reports)} notebook(s): {len(full)} full marks, {len(bad)} could not be graded. "
         f"Gradebook: {a.out / 'gradebook.csv'}; reports in {a.out / 'reports'}"
+    )
+    return 0
+
+
+def cmd_merge(a) -> int:
+    from course.grading.batch import ShardError, merge
+
+    try:
+        reports = merge(a.shards, a.out)
+    except ShardError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(
+        f"{len(a.shards)} shard(s), {len(reports)} notebook(s): gradebook {a.out / 'gradebook.csv'}, "
+        f"reports in {a.out / 'reports'}"
+    )
+    return 0
+
+
+def cmd_written(a) -> int:
+    from course.content.rubrics import RubricError
+    from course.marking.scores import TeacherFileError
+    from course.marking.written import MarkingError, written
+
+    try:
+        done = written(a.submissions, a.out, names=a.names)
+    except (MarkingError, TeacherFileError, RubricError) as exc:
+        print(f"course written: {exc} Nothing was written.", file=sys.stderr)
+        return 2
+    for problem in done.problems:
+        print(f"  not used: {problem}", file=sys.stderr)
+    print(
+        f"{done.students} student(s), {done.answers} answer(s) on {done.pages} question page(s), "
+        f"{done.empty} empty. Review: {a.out / 'index.html'}; fill in {a.out / 'scores.csv'}."
+    )
+    return 0
+
+
+def cmd_collect(a) -> int:
+    from course.content import roster
+    from course.grading.collect import CollectError, collect, parse_deadline
+
+    try:
+        deadline = parse_deadline(a.deadline)
+        key = None if a.real_ids else roster.load_key(a.key_file)
+
+        def show(item):
+            what = f"{item.status}, commit {item.commit[:12]}" if item.commit else item.status
+            extra = f" ({item.note})" if item.note else ""
+            print(f"{item.folder}: {what}{', missing ' + ' '.join(item.missing) if item.missing else ''}{extra}")
+
+        items, manifest = collect(
+            a.roster, deadline, a.to, manifest=a.manifest, cache=a.cache, key=key, jobs=a.jobs, progress=show
+        )
+    except (CollectError, roster.RosterError) as exc:
+        print(f"course collect: {exc} Nothing was collected.", file=sys.stderr)
+        return 2
+    counts = {s: sum(i.status == s for i in items) for s in ("on time", "late", "empty", "unreachable", "refused")}
+    print(
+        f"{len(items)} student(s): "
+        + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        + f". Notebooks in {a.to}; manifest: {manifest} (it names students: keep it on this machine)."
+    )
+    return 1 if counts["unreachable"] or counts["refused"] else 0
+
+
+def cmd_gradebook(a) -> int:
+    from course.content.rubrics import RubricError
+    from course.marking.gradebook import gradebook
+    from course.marking.scores import TeacherFileError
+
+    try:
+        book = gradebook(
+            a.out,
+            roster=a.roster,
+            weights=a.weights,
+            results=a.results,
+            scores_file=a.scores,
+            missing_as_zero=a.missing_as_zero,
+        )
+    except (TeacherFileError, RubricError) as exc:
+        print(f"course gradebook: {exc} Nothing was written.", file=sys.stderr)
+        return 2
+    for warning in book.warnings:
+        print(f"  note: {warning}", file=sys.stderr)
+    done = sum(1 for s in book.students if book.percentage(s) is not None)
+    print(
+        f"{len(book.students)} student(s), {done} with every part marked. Written: "
+        f"{a.out / 'gradebook.csv'}, {a.out / 'canvas.csv'}, {a.out / 'moodle.csv'}, {a.out / 'feedback'}/"
     )
     return 0
 
@@ -140,7 +246,12 @@ def cmd_wheelhouse(a) -> int:
 def cmd_release(a) -> int:
     from course.publishing.student_repo import release
 
-    return _listed(release(a.to))
+    notes: list[str] = []
+    written = release(a.to, notes)
+    _listed(written)
+    for note in notes:
+        print(note, file=sys.stderr)
+    return 0
 
 
 def cmd_validate(a) -> int:
@@ -159,7 +270,18 @@ def cmd_build_book(a) -> int:
     import subprocess
 
     from course import project
+    from course.publishing.notebooks import sync
 
+    stale = sync(check=True)
+    if stale:  # a fork that changed _config.yml's address would publish notebooks installing the original
+        names = ", ".join(str(p.relative_to(paths.ROOT)) for p in stale[:3]) + (", …" if len(stale) > 3 else "")
+        print(
+            f"The book was not built: {len(stale)} generated file(s) ({names}) do not match pyproject.toml "
+            "and _config.yml: the version, the pins or the repository address their setup cells install "
+            "the course from. Run `course sync` (.venv/bin/course sync), commit what it rewrites, then build again.",
+            file=sys.stderr,
+        )
+        return 1
     return subprocess.call(project.build_command(paths.ROOT))
 
 
@@ -167,6 +289,18 @@ def cmd_build_instructor(a) -> int:
     from course.publishing.teachers import build_instructor
 
     return build_instructor(a.out)
+
+
+def cmd_handouts(a) -> int:
+    from course.publishing import handouts
+
+    try:
+        written = handouts.build(a.site, a.out)
+    except handouts.HandoutError as e:
+        print(f"course handouts: {e}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(written)} handouts to {a.out}")
+    return 0
 
 
 def cmd_export_quiz(a) -> int:
@@ -202,7 +336,8 @@ def cmd_new_chapter(a) -> int:
     print(
         "Next: replace the TODO boxes (chapter, notebook, exercise, lesson plan) and the sample "
         "questions and checks, fill the TODO fields of the catalogue entry and the minutes in the "
-        "chapter's front matter, write the quiz bank and the model answers, then `make book`. "
+        "chapter's front matter, write the quiz bank, the model answers and the exit ticket's "
+        "look-for points (instructor/rubrics.yml), then `make book`. "
         "Remove the draft banners and `draft: true` when it is finished."
     )
     return 0
@@ -292,7 +427,28 @@ def main(argv=None) -> int:
     ga.add_argument("--out", type=Path, required=True, help="folder for the gradebook and reports")
     ga.add_argument("--workers", type=int, help="notebooks graded at once (default: all cores)")
     ga.add_argument("--force", action="store_true", help="grade again notebooks already graded")
+    ga.add_argument(
+        "--exercise",
+        help="the exercise of notebooks whose metadata names none (default: the exercise whose id is the "
+        "file name, e.g. 01_soviets.ipynb); the report says which was used",
+    )
+    ga.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade only the K-th of N even shares of the class (by student); join the shards with course merge",
+    )
     ga.set_defaults(func=cmd_grade_all)
+
+    m = sub.add_parser(
+        "merge",
+        help="join the results of grade-all --shard runs into one gradebook",
+        description="Checks that every shard of the same class is there once (a shard that failed or "
+        "is missing is named, exit status 2, nothing written), then writes OUT/gradebook.csv and "
+        "OUT/reports/ as one grade-all run over the whole class would.",
+    )
+    m.add_argument("shards", type=Path, nargs="+", metavar="SHARD_RESULTS", help="each shard's --out folder")
+    m.add_argument("--out", type=Path, required=True, help="folder for the joined gradebook and reports")
+    m.set_defaults(func=cmd_merge)
 
     from course.grading.grade import Limits
 
@@ -332,6 +488,40 @@ def main(argv=None) -> int:
             help=f"printed output kept from a run, in kB (default {limits.output_kb})",
         )
 
+    wr = sub.add_parser(
+        "written",
+        help="collect the class's written answers into review pages and a scores file to fill in",
+        description="Reads the chapter notebooks in SUBMISSIONS (one folder or notebook per "
+        "student, as grade-all reads it) and writes OUT/index.html, a page per question with the "
+        "model answer and points scale beside every answer, OUT/scores.csv (one row per student "
+        "and question, to fill in) and OUT/students.csv (the key to the pseudonyms). Running it "
+        "again keeps the scores and comments already in OUT/scores.csv.",
+    )
+    wr.add_argument("submissions", type=Path)
+    wr.add_argument("--out", type=Path, required=True, help="folder for the review pages and scores file")
+    wr.add_argument("--names", action="store_true", help="show students' ids instead of pseudonyms")
+    wr.set_defaults(func=cmd_written)
+
+    gb = sub.add_parser(
+        "gradebook",
+        help="merge grade-all's results, the written work's scores and a roster into one gradebook",
+        description="Writes OUT/gradebook.csv (one row per student, a column per part, total and "
+        "weighted percentage), OUT/canvas.csv and OUT/moodle.csv (grade import files) and "
+        "OUT/feedback/ (a page and a Markdown file per student). Missing work stays missing, not "
+        "zero, unless --missing-as-zero. Exit status 2, with nothing written, if a file is wrong.",
+    )
+    gb.add_argument(
+        "--roster", type=Path, required=True, help="CSV: id (folder name), optional name, email, lms_id, section"
+    )
+    gb.add_argument("--weights", type=Path, required=True, help="CSV: part,weight (parts or groups; adding up to 100)")
+    gb.add_argument("--results", type=Path, help="the --out folder of course grade-all")
+    gb.add_argument("--scores", type=Path, help="scores.csv from course written, filled in (students.csv beside it)")
+    gb.add_argument("--out", type=Path, required=True, help="folder for the gradebook, the LMS files and the feedback")
+    gb.add_argument(
+        "--missing-as-zero", action="store_true", help="count missing and ungradable work as 0 (when you have decided)"
+    )
+    gb.set_defaults(func=cmd_gradebook)
+
     r = sub.add_parser("release", help="write the student repository (exercises, public tests, CI workflow)")
     r.add_argument("--to", type=Path, default=paths.BUILD / "release")
     r.set_defaults(func=cmd_release)
@@ -350,6 +540,17 @@ def main(argv=None) -> int:
     b = sub.add_parser("build-instructor", help="build the instructor edition")
     b.add_argument("--out", type=Path, default=paths.BUILD / "instructor")
     b.set_defaults(func=cmd_build_instructor)
+
+    h = sub.add_parser(
+        "handouts",
+        help="print each chapter's reading handout (PDF, A4 and US Letter) from the built site",
+        description="Reads the built student site (make book) and prints, with headless Chromium, "
+        "one handout per published chapter: the sourcing card, the central question, the text "
+        "with its ¶ numbers and emendations, and the close-reading prompts.",
+    )
+    h.add_argument("--site", type=Path, default=paths.BUILD / "html", help="the built site (default _build/html)")
+    h.add_argument("--out", type=Path, default=paths.BUILD / "handouts", help="where the PDFs go")
+    h.set_defaults(func=cmd_handouts)
 
     x = sub.add_parser(
         "export-quiz",
@@ -379,6 +580,26 @@ def main(argv=None) -> int:
     n.add_argument("--slug", help="chapter slug, e.g. 06_betrayed (default: the next number and words of the title)")
     n.add_argument("--id", help="seed id (default: the next free number)")
     n.set_defaults(func=cmd_new_chapter)
+
+    c = sub.add_parser(
+        "collect",
+        help="collect each student's notebooks from their repository at a deadline",
+        description="Clones or updates every repository of the roster (a CSV with columns id and "
+        "repository, and optionally name, email, lms_id, section), takes the last commit of its "
+        "default branch dated at or before the deadline, and writes its exercise notebooks to "
+        "TO/<student>/ for grade-all, plus a manifest. Student folders are named by a keyed "
+        "pseudonym unless --real-ids. Exit status 1 if a repository could not be read, 2 if "
+        "nothing was collected (a bad roster or deadline).",
+    )
+    c.add_argument("--roster", type=Path, required=True, help="the class roster (CSV)")
+    c.add_argument("--deadline", required=True, help="ISO 8601 time with its zone, e.g. 2026-12-18T23:59:00+01:00")
+    c.add_argument("--to", type=Path, required=True, help="the class folder grade-all reads")
+    c.add_argument("--manifest", type=Path, help="the manifest CSV (default: TO-manifest.csv beside TO)")
+    c.add_argument("--cache", type=Path, help="where the clones are kept (default: .TO-clones beside TO)")
+    c.add_argument("--key-file", type=Path, help="the pseudonym key (default: ~/.config/course/pseudonym.key)")
+    c.add_argument("--real-ids", action="store_true", help="name folders by the roster's ids, not pseudonyms")
+    c.add_argument("--jobs", type=int, default=4, help="repositories fetched at once (default 4)")
+    c.set_defaults(func=cmd_collect)
 
     s = sub.add_parser(
         "sync",

@@ -1,4 +1,5 @@
-"""Writing files so that a reader never sees half of one: the one helper every part uses."""
+"""Writing files so that a reader never sees half of one, and showing a file's name safely: the
+helpers every part uses."""
 
 from __future__ import annotations
 
@@ -21,3 +22,11 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def shown(name: str) -> str:
+    """A file name as text anyone can read and any file can hold: bytes that are not UTF-8 as
+    ``\\xff``, control and invisible characters (a newline, a right-to-left override) escaped.
+    A student's id is the name of their folder, shown this way by every teacher's tool."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)

@@ -8,6 +8,10 @@
   build reuse its executed notebooks), Chromium, fresh virtualenvs, notebooks run in kernels,
   and classes of notebooks graded in the sandbox.
 
+Both run in two processes (pytest-xdist, ``-n 2`` in pyproject.toml). What a whole run shares
+(the built book, the wheel) is made once, by whichever process needs it first
+(``helpers.shared``). The modules in ``helpers.ONE_PROCESS`` run all their tests in one process.
+
 A test that asks for a full build or the browser must be marked ``slow``: collection fails if
 it is not, so that ``make check`` stays fast.
 """
@@ -24,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BIN, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, reuse_executed, run
+from helpers import BIN, ONE_PROCESS, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, reuse_executed, run, shared
 
 pytest_plugins = "sphinx.testing.fixtures"
 
@@ -38,6 +42,20 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SLOW_FIXTURES = {"student_site", "instructor_site", "served_site", "browser", "page"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's scheduling by scope, with a scope per test except the ``ONE_PROCESS`` modules,
+    whose scope is the module. Larger scopes are sent first (xdist's rule), so the module that
+    builds a book starts at once."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneProcessModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_PROCESS else nodeid
+
+    return OneProcessModules(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -104,9 +122,12 @@ def mode(request, monkeypatch):
 @pytest.fixture(scope="session")
 def student_repository(tmp_path_factory) -> Path:
     """`course release --to`: the student repository, written once. Read it; copy it to change it."""
-    out = tmp_path_factory.mktemp("student-repository")
-    run([BIN / "course", "release", "--to", out])
-    return out
+
+    def make(out: Path) -> Path:
+        run([BIN / "course", "release", "--to", out / "repo"])
+        return out / "repo"
+
+    return shared(tmp_path_factory, "student-repository", make)
 
 
 @pytest.fixture(scope="session")
@@ -117,26 +138,14 @@ def course_wheel(tmp_path_factory) -> Path:
     assert list(WHEELHOUSE.glob("hatchling-*.whl")), (
         f"{WHEELHOUSE} is empty: run `make wheelhouse` (make test does) to download the pinned wheels"
     )
-    out = tmp_path_factory.mktemp("wheel")
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            "--find-links",
-            WHEELHOUSE,
-            "--wheel-dir",
-            out,
-            ROOT,
-        ],
-        env=offline_env(out),
-    )
-    (wheel,) = out.glob(f"course-{project.version()}-*.whl")
-    return wheel
+
+    def make(out: Path) -> Path:
+        args = ["wheel", "--quiet", "--no-deps", "--no-index", "--find-links", WHEELHOUSE, "--wheel-dir", out, ROOT]
+        run([sys.executable, "-m", "pip", *args], env=offline_env(out))
+        (wheel,) = out.glob(f"course-{project.version()}-*.whl")
+        return wheel
+
+    return shared(tmp_path_factory, "wheel", make)
 
 
 # ---------------------------------------------------------------- the real book, built once
@@ -145,16 +154,19 @@ def course_wheel(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def student_site(tmp_path_factory) -> Path:
     """The student site, built by jupyter-book as `make book` builds it, every notebook executed."""
-    return build_book(tmp_path_factory.mktemp("student"))
+    return shared(tmp_path_factory, "student-site", build_book)
 
 
 @pytest.fixture(scope="session")
 def instructor_site(tmp_path_factory, student_site) -> Path:
     """`course build-instructor`, with the notebooks the student build executed (the same files)."""
-    out = tmp_path_factory.mktemp("instructor")
-    reuse_executed(student_site, out)
-    run([BIN / "course", "build-instructor", "--out", out])
-    return out / "_build" / "html"
+
+    def make(out: Path) -> Path:
+        reuse_executed(student_site, out)
+        run([BIN / "course", "build-instructor", "--out", out])
+        return out / "_build" / "html"
+
+    return shared(tmp_path_factory, "instructor-site", make)
 
 
 # ---------------------------------------------------------------- serving and browsing

@@ -4,6 +4,7 @@ students could read it. Test modules import this module, never each other."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -14,7 +15,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from course import project
-from course.content import exercises, questions, seeds
+from course.content import exercises, questions, rubrics, seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -42,6 +43,45 @@ COPY_IGNORE = shutil.ignore_patterns(
 def copy_repo(dest: Path) -> Path:
     """A copy of the repository's course files (no .git), for tests that change them."""
     return Path(shutil.copytree(ROOT, dest, ignore=COPY_IGNORE))
+
+
+# ---------------------------------------------------------------- made once per run
+
+# Modules whose tests share a costly module fixture, or change what it made: all their tests go to
+# one process, so the fixture is made once and no other process sees it half-changed. (xdist's
+# own xdist_group mark does this too, but not with pytest 9.2, whose node ids it cannot extend.)
+ONE_PROCESS = {
+    "tests/test_scaffold.py": "builds a six-chapter book; the refusal tests change its copy",
+    "tests/test_shards.py": "grades a class of 100 whole and as four shards",
+    "tests/test_reports.py": "grades a notebook that stops and loops",
+    "tests/test_marking.py": "grades and reviews a class of 33",
+    "tests/test_handouts.py": "prints every handout",
+}
+
+
+def shared(tmp_path_factory, name: str, make) -> Path:
+    """``make(folder)`` run once per test run, not once per process: under pytest-xdist each
+    worker has its own session fixtures, so the first worker to get here makes the thing under
+    a file lock while the others wait, then all read it. ``make`` returns a path in ``folder``."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    return made_once(base, name, make)
+
+
+def made_once(base: Path, name: str, make) -> Path:
+    """``make(base/shared-<name>)`` unless a process has already made it; its result."""
+    folder = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = folder / ".made"
+        if not done.exists():
+            # A failed earlier attempt (another worker's) left a partial folder: start afresh,
+            # so that the failure is reported here too, not hidden behind a half-made thing.
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done.write_text(str(make(folder)), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- building the book
@@ -119,7 +159,7 @@ def _windows(text: str, size: int = 16, step: int = 4):
 
 
 def instructor_only_texts():
-    """Model-answer runs (the answer's own words, not its quotations) and solution lines."""
+    """Model-answer and rubric runs (their own words, not their quotations) and solution lines."""
     sources = norm(" ".join(seeds.text(s) for s in seeds.catalogue()))
     answers, solution = set(), set()
     for slug, _ in seeds.chapters():
@@ -127,9 +167,20 @@ def instructor_only_texts():
             # Quotations are public; only runs of the answer's own prose count.
             for own in re.split(r"“[^”]*”|\"[^\"]*\"", a["answer"]):
                 answers |= {w for w in _windows(own) if len(w.split()) >= 16 and w not in sources}
+    for text in rubric_texts():
+        answers |= {w for w in _windows(text) if len(w.split()) >= 16 and w not in sources}
     for ex in exercises.all_exercises():
         solution |= set(ex.solution_lines())
     return answers, solution
+
+
+def rubric_texts() -> list[str]:
+    """What instructor/rubrics.yml says that students never see: each scale's summary and level
+    descriptors, the exit tickets' look-for points, the essay's level descriptors."""
+    data = rubrics.load()
+    scales = [rubrics.scale(data, sid) for sid in data["scales"]] + rubrics.criteria(data)
+    texts = [lv.description for s in scales for lv in s.levels] + [s.summary for s in scales[: len(data["scales"])]]
+    return texts + [p for t in data["exit_tickets"].values() for p in t["look_for"]]
 
 
 def leaks(site: Path) -> list[str]:
@@ -162,3 +213,45 @@ def hidden_test_lines() -> list[str]:
 def hidden_test_leaks(name: str, text: str) -> list[str]:
     flat = squeeze(text)  # highlighted code splits a line into spans
     return [f"{name}: {ln!r}" for ln in hidden_test_lines() if squeeze(ln) in flat]
+
+
+# ---------------------------------------------------------------- axe-core in Chromium
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ["serious", "critical"]
+# axe's default rules (WCAG 2.0/2.1 A and AA, best practices) plus target-size (WCAG 2.2 AA,
+# off by default in axe).
+EXTRA_RULES = ["target-size"]
+
+RUN_AXE = """async ([context, rules, blocking, exclusions]) => {
+  const result = await axe.run(context || document, {
+    resultTypes: ["violations"],
+    rules: Object.fromEntries(rules.map(r => [r, {enabled: true}])),
+  });
+  const excluded = (rule, node) => {
+    const el = document.querySelector(node.target[0]);
+    return el && exclusions.some(([r, sel]) => r === rule && el.matches(sel));
+  };
+  return result.violations.map(v => ({
+    id: v.id, help: v.help,
+    nodes: v.nodes.filter(n => blocking.includes(n.impact) && !excluded(v.id, n))
+                  .map(n => ({impact: n.impact, target: n.target.join(" "), why: n.failureSummary})),
+  })).filter(v => v.nodes.length);
+}"""
+
+
+def run_axe(page, context: str | None = None, exclusions=()) -> list[dict]:
+    """Serious and critical violations on the page (or in the elements `context` selects), but
+    for the ``(rule, selector, why)`` exclusions given."""
+    assert AXE.exists(), f"{AXE} is missing: run `npm ci` (make test does) to install axe-core"
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(RUN_AXE, [context, EXTRA_RULES, BLOCKING, [[rule, sel] for rule, sel, _ in exclusions]])
+
+
+def describe(problems: list[dict], where: str) -> str:
+    lines = [f"{where}:"]
+    for v in problems:
+        lines.append(f"  {v['id']} ({v['help']}), {len(v['nodes'])} element(s):")
+        lines += [f"    [{n['impact']}] {n['target']}: {' '.join(n['why'].split())}" for n in v["nodes"][:8]]
+    return "\n".join(lines)

@@ -17,14 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-MODES = ["light", "dark"]
-BLOCKING = ["serious", "critical"]
-# axe's default rules (WCAG 2.0/2.1 A and AA, best practices) plus target-size (WCAG 2.2 AA,
-# off by default in axe).
-EXTRA_RULES = ["target-size"]
+from helpers import EXTRA_RULES, describe, run_axe
 
+MODES = ["light", "dark"]
+
+ROOT = Path(__file__).resolve().parent.parent
 # Narrow exclusions: (rule, selector, why). Only markup of the theme that we cannot change
 # cleanly, and only for the one rule. test_each_exclusion_is_still_needed keeps this list honest,
 # and the accessibility statement (accessibility.md) names each one.
@@ -42,22 +39,6 @@ EXCLUSIONS = [
         'icon an SVG title ("Light", "Dark") that axe reads as visible text.',
     ),
 ]
-
-RUN_AXE = """async ([context, rules, blocking, exclusions]) => {
-  const result = await axe.run(context || document, {
-    resultTypes: ["violations"],
-    rules: Object.fromEntries(rules.map(r => [r, {enabled: true}])),
-  });
-  const excluded = (rule, node) => {
-    const el = document.querySelector(node.target[0]);
-    return el && exclusions.some(([r, sel]) => r === rule && el.matches(sel));
-  };
-  return result.violations.map(v => ({
-    id: v.id, help: v.help,
-    nodes: v.nodes.filter(n => blocking.includes(n.impact) && !excluded(v.id, n))
-                  .map(n => ({impact: n.impact, target: n.target.join(" "), why: n.failureSummary})),
-  })).filter(v => v.nodes.length);
-}"""
 
 
 def toc_pages() -> list[str]:
@@ -80,18 +61,7 @@ PAGES = toc_pages()
 
 def axe_violations(page, context: str | None = None, exclusions=EXCLUSIONS) -> list[dict]:
     """Serious and critical violations on the page (or in the elements `context` selects)."""
-    assert AXE.exists(), f"{AXE} is missing: run `npm ci` (make test does) to install axe-core"
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    return page.evaluate(RUN_AXE, [context, EXTRA_RULES, BLOCKING, [[rule, sel] for rule, sel, _ in exclusions]])
-
-
-def describe(problems: list[dict], where: str) -> str:
-    lines = [f"{where}:"]
-    for v in problems:
-        lines.append(f"  {v['id']} ({v['help']}), {len(v['nodes'])} element(s):")
-        lines += [f"    [{n['impact']}] {n['target']}: {' '.join(n['why'].split())}" for n in v["nodes"][:8]]
-    return "\n".join(lines)
+    return run_axe(page, context, exclusions)
 
 
 def open_page(browser, base: str, mode: str):

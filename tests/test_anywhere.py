@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -74,6 +75,24 @@ def test_a_new_version_makes_every_setup_cell_stale(repo_copy, monkeypatch):
     assert len(stale) == len(NAMES)
     assert notebooks.sync() and notebooks.sync(check=True) == []
     assert 'release="v9.9.9"' in (repo_copy / "chapters" / "01_soviets_notebook.md").read_text()
+
+
+def test_make_book_stops_a_fork_whose_notebooks_install_the_original(repo_copy):
+    """A fork changes _config.yml's address, as teachers/publishing.md says; until `course sync`
+    runs, its notebooks would install the original repository's package. The build refuses,
+    naming the command that fixes it, before any of the book is built."""
+    config = repo_copy / "_config.yml"
+    config.write_text(config.read_text().replace("trotsky-bureaucracy-course/course", "a-teacher/our-fork"))
+    env = {**os.environ, "COURSE_ROOT": str(repo_copy)}
+    course = str(Path(sys.executable).parent / "course")
+    proc = subprocess.run([course, "build-book"], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1 and "Run `course sync`" in proc.stderr, proc.stderr
+    assert not (repo_copy / "_build" / "html").exists()
+    subprocess.run([course, "sync"], capture_output=True, env=env, check=True, timeout=120)
+    assert "a-teacher/our-fork" in (repo_copy / "chapters" / "01_soviets_notebook.md").read_text()
+    with pytest.MonkeyPatch.context() as mp:  # and then the check the build runs is clean
+        mp.setenv("COURSE_ROOT", str(repo_copy))
+        assert notebooks.sync(check=True) == []
 
 
 def test_every_student_notebook_starts_with_the_hidden_setup_cell():

@@ -22,7 +22,10 @@ ALLOWED = {
     "publishing": {"content", "notebook", "project", "files", "publishing", "course"},
     # authoring: the sample exercise's public check is a salted digest (grading.formative)
     "authoring": {"content", "notebook", "grading", "project", "files", "authoring"},
-    "cli": {"content", "grading", "publishing", "authoring", "project", "files"},
+    # marking: the teacher's marking reads content (rubrics, model answers) and grade-all's
+    # reports as data, never the grader's code
+    "marking": {"content", "files", "marking"},
+    "cli": {"content", "grading", "publishing", "authoring", "marking", "project", "files"},
     "__main__": {"cli"},
     "__init__": set(),
 }

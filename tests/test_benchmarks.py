@@ -86,3 +86,36 @@ def test_every_mistake_fails_exactly_its_own_check():
         nb = bench.with_mistake(bench.solution_notebook(), answer)
         results = check(namespace=run_cells(nb)).results
         assert {r["question"] for r in results if not r["passed"]} == {answer}
+
+
+def test_the_shard_benchmark_runs_its_help_and_names_the_options():
+    script = ROOT / "benchmarks" / "sharding.py"
+    proc = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    for option in ("--class-size", "--shards", "--students", "--runners"):
+        assert option in proc.stdout
+
+
+MARKING = ROOT / "benchmarks" / "marking.py"
+
+
+def test_marking_benchmark_help_and_bad_option():
+    proc = subprocess.run([sys.executable, str(MARKING), "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "--class-size" in proc.stdout and "--exercises" in proc.stdout
+    bad = [sys.executable, str(MARKING), "--exercises", "9"]
+    proc = subprocess.run(bad, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--exercises from 0 to 5" in proc.stderr
+
+
+def test_marking_benchmark_class_is_every_chapter_and_the_exercises_asked(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_marking", MARKING)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.make_class(tmp_path, 2, 1)
+    from course.content import chapters, seeds
+
+    finished = [ch for ch, _ in seeds.chapters() if not chapters.draft(ch)]
+    for student in ("student001", "student002"):
+        names = sorted(p.name for p in (tmp_path / student).iterdir())
+        assert names == sorted([f"{ch}_notebook.ipynb" for ch in finished] + [f"{finished[0]}.ipynb"])
+        nbformat.validate(nbformat.read(tmp_path / student / f"{finished[0]}.ipynb", as_version=4))

@@ -15,7 +15,7 @@ import yaml
 from bs4 import BeautifulSoup
 from sphinx.errors import SphinxError
 
-from course.content import banks, seeds
+from course.content import banks, rubrics, seeds
 from course.publishing import edition
 
 from helpers import squeeze
@@ -156,3 +156,46 @@ def test_the_instructor_edition_shows_every_items_key_linked_to_the_reading(tiny
         (right,) = [o for o in item["options"] if o["correct"]]
         assert squeeze(right["text"]) in key, item["id"]
     assert page.select("a[href^='reading.html#s000-p']")
+
+
+def with_scales(src):
+    """The key page with a chapter's model answers and the essay rubric, which both show the
+    points scales of instructor/rubrics.yml."""
+    with_readings(src)
+    (src / "index.md").write_text(
+        "# Scales\n\n```{model-answers} 01_soviets\n```\n\n```{essay-rubric}\n```\n\n```{toctree}\nreading\n```\n",
+        encoding="utf-8",
+    )
+
+
+def flat(text: str) -> str:
+    """Text without whitespace and with plain quotes (MyST prints typographic ones)."""
+    return squeeze(text).translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}))
+
+
+def test_answer_keys_and_the_essay_page_show_the_scales_from_the_data(tiny_book):
+    app = tiny_book(
+        "instructor", with_scales, warningiserror=True, confoverrides={"nitpicky": True, "course_edition": "instructor"}
+    )
+    app.build()
+    page = BeautifulSoup(html(app, "index"), "html.parser")
+    text = flat(page.get_text(" "))
+    items = rubrics.items("01_soviets")
+    captions = [flat(c.get_text(" ")).rstrip("¶") for c in page.select("table caption")]
+    for scale in {it.scale.id: it.scale for it in items}.values():
+        assert flat(f"{scale.title}: the points scale") in captions
+        for level in scale.levels:
+            assert flat(level.description)[:60] in text
+    for it in items:
+        assert flat(f"{it.title} · 0–{it.scale.max} points") in text
+        assert all(flat(p)[:40] in text for p in it.look_for)
+    criteria = rubrics.criteria()
+    for n, c in enumerate(criteria, 1):
+        assert flat(f"{n}. {c.title} ({c.max} points)") in captions
+    assert flat(f"Total {sum(c.max for c in criteria)}") in text
+
+
+def test_the_essay_rubric_is_an_error_in_the_student_edition(tiny_book):
+    app = tiny_book("instructor", with_scales, **STRICT)
+    with pytest.raises(SphinxError, match="is instructor-only"):
+        app.build()

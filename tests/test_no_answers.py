@@ -533,3 +533,31 @@ def test_quiz_items_state_no_exercise_answer(bank, solutions):
                 for m in mentions(text, v, words=False)
             ]
     assert found == []
+
+
+def hint_texts(path: Path) -> str:
+    """The assertion messages of a tests file: what a student reads in a report when a test
+    fails (a hidden test's code is never shown, its hints are)."""
+    parts = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assert) and node.msg is not None:
+            parts += [c.value for c in ast.walk(node.msg) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_hidden_test_hints_state_no_answer(ex, solutions):
+    hints = without_given(ex.id, hint_texts(paths.INSTRUCTOR / "hidden-tests" / ex.id / "tests.py"))
+    assert hints  # the search has hints to search
+    # As for the quiz items: a hint may name a table's row (its id is the data's), and a small
+    # number in prose ("the two spans") states nothing.
+    own = [v for v in own_values(solutions[ex.id]) if v.kind != "cell"]
+    found = [f"{v.where} = {v.value!r}: {m!r}" for v in own for m in mentions(hints, v, small_in_context=True)]
+    assert found == []
+
+
+def test_the_hint_search_finds_a_value_in_a_hint(tmp_path, solutions):
+    leaky = tmp_path / "tests.py"
+    leaky.write_text('def test_n(answers):\n    assert answers["n_bureau"] == 0, "n_bureau should be 14."\n')
+    [v] = [v for v in own_values(solutions["01_soviets"]) if v.where == "n_bureau"]
+    assert mentions(hint_texts(leaky), v, small_in_context=True)

@@ -1,6 +1,8 @@
 """The repository's own rules: text notebooks only, pinned dependencies, the two commands."""
 
+import os
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -75,3 +77,47 @@ def test_the_tests_workflow_runs_the_readme_commands():
     runs = [s["run"] for s in job["steps"] if "run" in s]
     assert "make check" in runs and runs[-1] == "bash .ci/run"
     assert "debian" in job["container"]["image"]
+
+
+# ---------------------------------------------------------------- what the test processes share
+
+MAKE_SLOWLY = """
+import sys, time
+from pathlib import Path
+from helpers import made_once
+
+def make(folder):
+    with open(Path(sys.argv[1]) / "calls", "a") as f:
+        f.write("made\\n")
+    if sys.argv[2] == "fail":
+        raise SystemExit("the build failed")
+    time.sleep(1)  # long enough for the other process to arrive and wait on the lock
+    (folder / "site").mkdir()
+    return folder / "site"
+
+print(made_once(Path(sys.argv[1]), "thing", make))
+"""
+
+
+def test_two_processes_make_a_shared_thing_once(tmp_path):
+    """What the test processes share (the built book, the wheel) is made by one of them while
+    the other waits, and both get the same result; a failed attempt is made again by the next
+    process (which then reports its own failure), never passed off as made."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
+    script = [sys.executable, "-c", MAKE_SLOWLY, str(tmp_path)]
+    failed = subprocess.run([*script, "fail"], env=env, capture_output=True, text=True)
+    assert failed.returncode != 0 and "the build failed" in failed.stderr
+    both = [subprocess.Popen([*script, "ok"], env=env, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=60)[0].strip() for p in both]
+    assert all(p.returncode == 0 for p in both)
+    assert outs[0] == outs[1] == str(tmp_path / "shared-thing" / "site")
+    assert (tmp_path / "calls").read_text().splitlines() == ["made", "made"]  # the failure, then one
+
+
+def test_the_modules_kept_in_one_process_exist():
+    """A renamed module would silently lose its place in ONE_PROCESS (and run its costly fixture
+    in both processes, or its tests beside each other's changes)."""
+    from helpers import ONE_PROCESS
+
+    for module, why in ONE_PROCESS.items():
+        assert (ROOT / module).is_file(), f"{module} ({why}) is in ONE_PROCESS but does not exist"

@@ -309,6 +309,14 @@ def test_a_draft_has_the_files_of_a_chapter_for_teachers_and_tools(made):
     assert "## 50-minute plan" in lesson and "## 90-minute plan" in lesson and scaffold.DRAFT_CLASS in lesson
 
 
+def test_a_draft_gets_no_reading_handout(made):
+    from course.publishing import handouts
+
+    with paths.using(made.repo):
+        assert handouts.published() == [slug for slug, _ in seeds.chapters() if not chapters.draft(slug)]
+        assert SLUG not in handouts.published() and SLUG in dict(seeds.chapters())
+
+
 def test_the_notebooks_sample_check_knows_the_texts_longest_paragraph(made):
     from course.content import data
     from course.grading.check import Checks

@@ -81,6 +81,7 @@ DIRECTIVES = {
     "emendations": reference.Emendations,
     "quiz-key": answers.QuizKey,
     "model-answers": answers.ModelAnswers,
+    "essay-rubric": answers.Rubric,
     "exercise-notebook": exercise.ExerciseNotebook,
     "course-offline-commands": exercise.OfflineCommands,
 }
@@ -93,7 +94,7 @@ HANDLERS = {
     "env-purge-doc": [reading.purge_readings],
     "env-merge-info": [reading.merge_readings],
     "env-check-consistency": [reading.check_readings],
-    "doctree-read": [assets.strip_inline_quiz_assets],
+    "doctree-read": [assets.strip_inline_quiz_assets, assets.preview_unanswered_checks],
     "html-page-context": [
         assets.on_page_context,
         edition.stamp_edition,

@@ -48,3 +48,30 @@ def strip_inline_quiz_assets(app, doctree):
     for node in doctree.findall(nodes.raw):
         if INLINE in node.astext():
             node.replace(node[0], nodes.Text(_INLINE_ASSET.sub("", node.astext())))
+
+
+# A check report on a page the book executed before anyone answered. The build runs each
+# notebook with its `...` placeholders, so every `check("…")` cell reports "still `...`" with a
+# ✘, which a student browsing the site reads as an error. On the page, such a report becomes a
+# neutral note saying what the cell does in the student's own copy; a report with any real
+# result (a sample answer the page fills in) is left as it is.
+_CHECK_ITEM = re.compile(r"<li>.*?</li>", re.S)
+_CHECK_NAME = re.compile(r"<code>(.*?)</code>")
+_UNANSWERED = "still `...`"
+
+
+def preview_unanswered_checks(app, doctree):
+    for node in doctree.findall(nodes.raw):
+        text = node.astext()
+        if 'class="course-check"' not in text:
+            continue
+        items = _CHECK_ITEM.findall(text)
+        if not items or not all(_UNANSWERED in item for item in items):
+            continue
+        names = ", ".join(f"<code>{m.group(1)}</code>" for item in items if (m := _CHECK_NAME.search(item)))
+        note = (
+            '<div class="course-check course-check-preview" role="note"><p>In your own copy of this '
+            f"notebook, running this cell checks your answer ({names}) once you have replaced the "
+            "<code>...</code> above it.</p></div>"
+        )
+        node.replace(node[0], nodes.Text(note))

@@ -1,7 +1,7 @@
 """Course datasets as pandas DataFrames. Every row says where it comes from.
 
 - ``timeline()``: dated events from ``data/timeline.csv`` (one file for the whole course);
-  each row has its source (a seed ¶ or the fact base) and a certainty flag.
+  each row has its source (seed ¶s and published works, see ``sources``) and a certainty flag.
 - ``paragraphs(seed)``: a seed's text as data, one row per ¶, computed from the seed file.
 - ``dataset(name)``: a table of figures from ``data/<name>.csv``; every row has ``seed``,
   ``para`` and ``quote`` (the seed's words the figure comes from).

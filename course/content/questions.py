@@ -79,11 +79,11 @@ def answer_cells(nb, name: str = "notebook") -> dict[str, int]:
     return found
 
 
-def guided_questions(chapter: str) -> list[Question]:
+def guided_questions(chapter: str, nb=None) -> list[Question]:
     """The chapter's questions in order, each with its text: what lies between its heading and
     its answer cell. Every question needs an answer cell, and every answer cell a question or a
-    section to answer."""
-    nb, name = notebook(chapter), notebook_path(chapter).name
+    section to answer. ``nb``: the chapter notebook, if already read."""
+    nb, name = nb or notebook(chapter), notebook_path(chapter).name
     answers = answer_cells(nb, name)
     sources = [c.source if c.cell_type == "markdown" else "" for c in nb.cells]
     bad = [h for src in sources for h in ANY_Q_HEADING.findall(src) if not HEADING.match(h)]
@@ -112,6 +112,26 @@ def guided_questions(chapter: str) -> list[Question]:
             f"here nor one of {', '.join(SECTION_ANSWERS)}"
         )
     return out
+
+
+def section_prompt(chapter: str, answer: str, nb=None) -> str:
+    """What a section's answer cell (``exit-ticket``, ``warm-up``) answers: the text of the
+    markdown cells from the section's heading (``## E. Exit ticket``) to the cell, without the
+    heading and without code cells (a quiz item the section runs is not part of the prompt)."""
+    nb = nb or notebook(chapter)
+    cells = answer_cells(nb, notebook_path(chapter).name)
+    if answer not in cells:
+        raise KeyError(f"{notebook_path(chapter).name} has no answer cell for {answer!r}")
+    parts: list[str] = []
+    for cell in reversed(nb.cells[: cells[answer]]):
+        if cell.cell_type != "markdown":
+            continue
+        heading = re.search(r"^## .*$", cell.source, re.MULTILINE)
+        if heading:
+            parts.insert(0, cell.source[heading.end() :].strip())
+            break
+        parts.insert(0, cell.source.strip())
+    return "\n\n".join(p for p in parts if p)
 
 
 def model_answers(chapter: str) -> dict:

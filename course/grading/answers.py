@@ -170,7 +170,8 @@ def load(encoded: dict, expected: dict[str, str] | None = None) -> dict:
     for name, type_name in (expected or {}).items():
         value = answers.get(name, Missing(name, "not defined"))
         if not isinstance(value, Missing) and not _is_type(value, type_name):
-            value = Missing(name, f"a {type(value).__name__}, but it should be a {type_name}")
+            kind = "None" if value is None else f"{_an(type(value).__name__)} {type(value).__name__}"
+            value = Missing(name, f"{kind}, but it should be {_an(type_name)} {type_name}")
         answers[name] = value
     return answers
 

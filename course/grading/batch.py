@@ -44,15 +44,8 @@ from pathlib import Path
 
 import course
 from course.content import exercises as exlib
-from course.files import write_atomic
+from course.files import shown, write_atomic
 from course.grading import grade as g
-
-
-def shown(name: str) -> str:
-    """A file name as text anyone can read and any file can hold: bytes that are not UTF-8 as
-    ``\\xff``, control and invisible characters (a newline, a right-to-left override) escaped."""
-    text = os.fsencode(name).decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 @dataclass(frozen=True)
@@ -253,6 +246,7 @@ def grade_one(
     keys: dict,
     force: bool = False,
     unsafe: bool = False,
+    exercise: str | None = None,
 ) -> tuple[dict, bool]:
     """The report for one job, and whether it was already graded."""
     digest = ""
@@ -269,7 +263,14 @@ def grade_one(
             if previous:
                 return previous, True
             # The shown name, not the file's: the grader's messages and report use it.
-            result = g.grade(Path(job.name), source=source, limits=limits, hidden_tests=hidden_tests, unsafe=unsafe)
+            result = g.grade(
+                Path(job.name),
+                source=source,
+                limits=limits,
+                hidden_tests=hidden_tests,
+                unsafe=unsafe,
+                fallback_exercise=exercise,
+            )
     report = {
         "student": job.student,
         "sha256": digest,
@@ -324,9 +325,15 @@ def _cell(value):
     return value
 
 
+def _order(reports: list[dict]) -> list[dict]:
+    return sorted(reports, key=lambda r: (r["student"], r["notebook"]))
+
+
 def gradebook(reports: list[dict]) -> str:
     """CSV text: student, exercise, one column per test (points scored), total, max, status,
-    message. Columns are the union over all reports, in order of first appearance."""
+    message. Columns are the union over all reports, in order of first appearance in the rows'
+    order (student, notebook), so the same reports give the same bytes however they arrive."""
+    reports = _order(reports)
     columns: list[str] = []
     for r in reports:
         for t in r.get("tests", []):
@@ -336,7 +343,7 @@ def gradebook(reports: list[dict]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([_cell(c) for c in ["student", "notebook", "exercise", *columns, "total", "max", "status", "message"]])
-    for r in sorted(reports, key=lambda r: (r["student"], r["notebook"])):
+    for r in reports:
         scored = {("hidden: " if t.get("hidden") else "") + t["question"]: t["score"] for t in r.get("tests", [])}
         w.writerow(
             [
@@ -356,6 +363,137 @@ def gradebook(reports: list[dict]) -> str:
     return buf.getvalue()
 
 
+# ---------------------------------------------------------------- shards
+
+SHARD_FILE = "shard.json"
+
+
+class ShardError(Exception):
+    """Shards that cannot be merged (or a shard that cannot be named); the message says why."""
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` (the K-th of N shares, counted from 1)."""
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise ShardError(f"--shard {text!r}: write K/N, the K-th share of N, with 1 <= K <= N (e.g. 2/4).")
+    return int(k), int(n)
+
+
+def _entry(job: Job) -> str:
+    """The student entry a job belongs to: the top-level file or folder of the class folder."""
+    return job.rel.split("/")[0]
+
+
+def class_entries(jobs: list[Job]) -> list[str]:
+    return sorted({_entry(j) for j in jobs})
+
+
+def share(entries: list[str], k: int, n: int) -> list[str]:
+    """The K-th share of N: the students at positions K-1, K-1+N, ... of the class sorted by
+    name. Shares differ by one student at most (a hash of the name would be stable when the
+    class grows, but uneven by the square root of a share: the slowest shard sets the wall
+    time). All of a student's notebooks go to one shard."""
+    return entries[k - 1 :: n]
+
+
+def _class_digest(entries: list[str]) -> str:
+    return hashlib.sha256("\0".join(entries).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _write_shard(out: Path, shard: tuple[int, int], entries: list[str], jobs: list[Job], reports: list[dict]) -> None:
+    """What the merge needs to check a shard and join it: which share of which class it
+    graded, the reports (those of a grader failure too, which have no file) and their files."""
+    k, n = shard
+    record = {
+        "shard": f"{k}/{n}",
+        "grader": f"course {course.__version__}",
+        "class": {"students": [shown(e) for e in entries], "sha256": _class_digest(entries)},
+        "students": [shown(e) for e in share(entries, k, n)],
+        "report_files": sorted(job.report_stem for job in jobs),
+        "reports": _order(reports),
+    }
+    write_atomic(out / SHARD_FILE, json.dumps(record, ensure_ascii=False, indent=1))
+
+
+def _read_shard(folder: Path) -> dict:
+    path = folder / SHARD_FILE
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ShardError(
+            f"{folder} has no {SHARD_FILE}: its grade-all --shard run did not finish (it failed or was "
+            "stopped), or it is not a shard's results. Run that shard again."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise ShardError(f"{path} cannot be read ({exc}).") from None
+    kinds = {"shard": str, "grader": str, "class": dict, "students": list, "report_files": list, "reports": list}
+    if (
+        not isinstance(record, dict)
+        or any(not isinstance(record.get(k), t) for k, t in kinds.items())
+        or not all(isinstance(r, dict) and isinstance(r.get("student"), str) for r in record["reports"])
+        or not all(
+            isinstance(r.get("notebook"), str) and isinstance(r.get("tests", []), list) for r in record["reports"]
+        )
+        or not all(isinstance(f, str) for f in record["report_files"])
+    ):
+        raise ShardError(f"{path} is not a shard record written by grade-all --shard.")
+    record["k"], record["n"] = parse_shard(record["shard"])
+    return record
+
+
+def merge(shards: list[Path], out: Path) -> list[dict]:
+    """Join the results of ``grade-all --shard K/N`` runs into one gradebook and reports folder,
+    the same as one run over the whole class. Every shard must be there, each once, all of the
+    same class and N; otherwise ShardError lists what is wrong and nothing is written."""
+    records, problems = [], []
+    for folder in shards:
+        try:
+            records.append((folder, _read_shard(folder)))
+        except ShardError as exc:
+            problems.append(str(exc))
+    if records:
+        _, first = records[0]
+        n, digest = first["n"], first["class"].get("sha256")
+        seen: dict[int, Path] = {}
+        for folder, r in records:
+            if r["n"] != n:
+                problems.append(f"{folder} is shard {r['shard']}, but {records[0][0]} is one of {n} shards.")
+            elif r["class"].get("sha256") != digest:
+                problems.append(
+                    f"{folder} graded another class than {records[0][0]} (the class folder changed between "
+                    "shards): grade every shard from the same class folder."
+                )
+            elif r["k"] in seen:
+                problems.append(f"{folder} and {seen[r['k']]} are both shard {r['shard']}.")
+            elif r["grader"] != first["grader"]:
+                problems.append(f"{folder} was graded by {r['grader']}, {records[0][0]} by {first['grader']}.")
+            else:
+                seen[r["k"]] = folder
+                expected = share(first["class"].get("students", []), r["k"], n)
+                if r["students"] != expected:
+                    problems.append(f"{folder}: shard {r['shard']} graded other students than its share.")
+        missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in seen]
+        if missing:
+            problems.append(
+                f"Shard(s) {', '.join(missing)} missing: their results were not given, or their run failed. "
+                "Run them again and merge all of them."
+            )
+    elif not problems:
+        problems.append("No shard results given.")
+    if problems:
+        raise ShardError("The shards cannot be merged:\n  " + "\n  ".join(problems))
+    reports = [rep for _, r in records for rep in r["reports"]]
+    for folder, r in records:
+        for stem in r["report_files"]:
+            for suffix in (".json", ".md"):
+                source = folder / "reports" / f"{stem}{suffix}"
+                if re.fullmatch(r"[A-Za-z0-9_-]+", stem) and source.is_file() and not source.is_symlink():
+                    write_atomic(out / "reports" / source.name, source.read_bytes())
+    write_atomic(out / "gradebook.csv", gradebook(reports))
+    return reports
+
+
 def grade_all(
     submissions: Path,
     out: Path,
@@ -365,8 +503,12 @@ def grade_all(
     limits: g.Limits | None = None,
     hidden_tests: Path | None = None,
     unsafe: bool = False,
+    shard: tuple[int, int] | None = None,
+    exercise: str | None = None,
     stream=sys.stderr,
 ) -> list[dict]:
+    """Grade the class (or, with ``shard=(K, N)``, its K-th share of N; see ``share``).
+    ``exercise``: for notebooks whose metadata names none (see ``grade.grade``)."""
     limits = limits or g.Limits()
     if not submissions.is_dir():
         raise g.CouldNotGrade(f"{submissions} is not a folder of submissions.")
@@ -374,13 +516,22 @@ def grade_all(
     out.mkdir(parents=True, exist_ok=True)
     for stale in [*out.glob(".*.tmp"), *out.glob("reports/.*.tmp")]:  # from a run killed mid-write
         stale.unlink(missing_ok=True)
+    (out / SHARD_FILE).unlink(missing_ok=True)  # written again only when this run ends
     jobs = find_jobs(submissions)
+    entries = class_entries(jobs)
+    if shard:
+        mine = set(share(entries, *shard))
+        jobs = [j for j in jobs if _entry(j) in mine]
     keys = tests_keys(hidden_tests)
+    if exercise:  # a notebook no exercise was found for is graded again when one is given
+        keys[None] = hashlib.sha256(f"{keys[None]}\0exercise\0{exercise}".encode()).hexdigest()
     progress = Progress(len(jobs), stream)
     reports = []
     pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1)
     try:
-        futures = {pool.submit(grade_one, job, out, limits, hidden_tests, keys, force, unsafe): job for job in jobs}
+        futures = {
+            pool.submit(grade_one, job, out, limits, hidden_tests, keys, force, unsafe, exercise): job for job in jobs
+        }
         for future in as_completed(futures):
             job, skipped = futures[future], False
             try:
@@ -400,4 +551,6 @@ def grade_all(
     finally:  # stopped (Ctrl-C): the notebooks not yet started are not started
         pool.shutdown(wait=True, cancel_futures=True)
     write_atomic(out / "gradebook.csv", gradebook(reports))
+    if shard:
+        _write_shard(out, shard, entries, jobs, reports)
     return reports

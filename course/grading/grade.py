@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -89,8 +90,31 @@ class Result:
         if self.problems:
             lines += ["", "## Problems while running the notebook", ""]
             for p in self.problems:
-                lines.append(f"- code cell {p['cell']} (`{p['code']}`): {p['error']}: {p['message']}")
+                lines.append(f"- {stopped(p)}")
         return "\n".join(lines) + "\n"
+
+
+def where(problem: dict) -> str:
+    """The cell as a student finds it: by its first line of code (Jupyter shows no cell numbers,
+    and the grader's count would include the hidden setup cell), and which one when several
+    cells begin alike."""
+    code, nth = problem.get("code") or "", problem.get("nth", 1)
+    if not code:
+        return f"code cell {problem['cell']} (it has no line of code)"
+    which = f"the {_ordinal(nth)} cell" if nth > 1 else "the cell"
+    return f"{which} that begins `{code}`"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def stopped(problem: dict) -> str:
+    """What happened to a cell, a timeout told apart from an error it raised."""
+    if problem["error"] == "timeout":
+        return f"{where(problem)} ran too long: it was {problem['message']}"
+    return f"{where(problem)} stopped with {problem['error']}: {problem['message']}"
 
 
 MAX_NOTEBOOK_MB = 20  # far above any honest notebook here (the largest solution is < 1 MB)
@@ -412,10 +436,14 @@ def grade(
     limits: Limits = Limits(),
     hidden_tests: Path | None = None,
     unsafe: bool = False,
+    fallback_exercise: str | None = None,
 ) -> Result:
     """Grade one notebook (its bytes, if ``source`` is given: ``notebook`` then only names it).
     ``hidden_tests`` is a folder of ``<exercise>/tests.py`` files the students never see.
-    Student code runs in the sandbox, or, with ``unsafe``, without it (trusted code only)."""
+    Student code runs in the sandbox, or, with ``unsafe``, without it (trusted code only).
+    The exercise is ``exercise`` if given, else the one the notebook's metadata names, else
+    ``fallback_exercise``, else the exercise whose id is the notebook's file name; the report
+    says when it was not the metadata's."""
     start = time.monotonic()
     result = Result(notebook=str(notebook))
     try:
@@ -423,13 +451,7 @@ def grade(
         raw = read_submission(notebook) if source is None else source
         # Only the JSON now: the full check of the notebook runs while its run starts.
         data = _load_json(notebook, raw)
-        ex_id = exercise or _exercise_named_in(data)
-        if not ex_id:
-            raise CouldNotGrade(
-                f"{notebook.name} does not say which exercise it is (its metadata has no "
-                "course.exercise). Start from the released exercise notebook, or name the "
-                "exercise with --exercise."
-            )
+        ex_id, how = _which_exercise(notebook, data, exercise, fallback_exercise)
         try:  # the course's own list decides; the notebook's string never becomes a path
             ex = exlib.get(ex_id)
         except KeyError as exc:
@@ -457,6 +479,8 @@ def grade(
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
             os.close(lock)
+        if how:
+            result.message = f"{how} {result.message}".strip()
         result.message = _redact(result.message, secrets)
         for item in result.tests + result.problems:
             item["message"] = _redact(item["message"], secrets)
@@ -467,6 +491,27 @@ def grade(
         result.message = f"{result.message} {UNSAFE_NOTE}".strip()
     result.seconds = time.monotonic() - start
     return result
+
+
+def _which_exercise(notebook: Path, data: dict, exercise, fallback) -> tuple[str, str]:
+    """The exercise id to grade with, and a sentence for the report when it is not the one the
+    notebook's metadata names. A file name counts only if it is exactly a known id (it is
+    matched against the course's list, never used as a path)."""
+    if exercise:
+        return exercise, ""
+    named = _exercise_named_in(data)
+    if named:
+        return named, ""
+    missing = f"{notebook.name} does not say which exercise it is (its metadata has no course.exercise)"
+    if fallback:
+        return fallback, f"{missing}, so it was graded as exercise {fallback}, as --exercise says."
+    stem = notebook.name.removesuffix(".ipynb")
+    if stem in {ex.id for ex in exlib.all_exercises()}:
+        return stem, f"{missing}, so it was graded as exercise {stem}, its file name."
+    raise CouldNotGrade(
+        f"{missing}, nor does its file name. Start from the released exercise notebook, name the file "
+        "after its exercise (01_soviets.ipynb), or name the exercise with --exercise."
+    )
 
 
 def _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe, watched, result):
@@ -504,6 +549,66 @@ def _execute_and_test(data, notebook, ex, hidden, names, run_dir, limits, unsafe
             f"The tests could not be run (a problem on the grader's side): {_tail(run_dir / 'tests' / 'runner.err')}"
         )
     result.tests = json.loads(res.read_text(encoding="utf-8"))
+    _name_stopped_cells(result, data)
+
+
+def _code_cells(data: dict) -> list[str]:
+    cells = data.get("cells") if isinstance(data.get("cells"), list) else []
+    sources = [c.get("source", "") for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+    return ["".join(s) if isinstance(s, list) else str(s) for s in sources]
+
+
+def _sets(code: str, name: str) -> bool:
+    """Whether a cell's code assigns ``name`` at the start of a line (``name = …``, ``name +=
+    …``, ``a, name = …``, ``name: int = …``), read as text: a cell that stopped may not even
+    parse. Linear in the code's length, whatever a notebook holds."""
+    for line in code.splitlines():
+        equals = line.find("=") if name in line else -1
+        if equals < 0 or line[equals + 1 : equals + 2] == "=":  # none, or a comparison (==)
+            continue
+        left = line[:equals]
+        if left.endswith(("<<", ">>")):
+            left = left[:-2]
+        elif left.endswith(("<", ">", "!")):  # <=, >=, !=: a comparison
+            continue
+        targets = left.rstrip("-+*/%|&@^").split(":")[0].replace("(", " ").replace(")", " ")
+        if name in (t.strip().lstrip("*") for t in targets.split(",")):
+            return True
+    return False
+
+
+_NOT_DEFINED = re.compile(r"`(\w+)` is not defined")
+
+
+def _name_stopped_cells(result: Result, data: dict) -> None:
+    """An answer is "not defined" when the cell that sets it stopped (an error, a time limit)
+    before setting it: the hint then says so and names the cell, rather than telling the
+    student to run a cell they did run."""
+    if not result.problems:
+        return
+    cells = _code_cells(data)
+    for test in result.tests:
+        found = _NOT_DEFINED.search(test.get("message", ""))
+        if not found or test.get("passed"):
+            continue
+        name = found.group(1)
+        culprit = next(
+            (p for p in result.problems if 0 < p["cell"] <= len(cells) and _sets(cells[p["cell"] - 1], name)), None
+        )
+        if culprit:
+            test["message"] = (
+                f"`{name}` was never set: {stopped(culprit)}. Fix that cell so it runs to the end, then run it again."
+            )
+
+
+def _number_alike(problems: list[dict], data: dict) -> None:
+    """Which of the cells that begin with the same line each problem is (1 if it is the first)."""
+    from course.grading.execute import _first_line
+
+    firsts = [_first_line(code) for code in _code_cells(data)]
+    for p in problems:
+        p["nth"] = firsts[: p["cell"]].count(p["code"]) if 0 < p["cell"] <= len(firsts) else 1
+        p["nth"] = max(p["nth"], 1)
 
 
 def _execute(data, notebook, names, run_dir, limits, unsafe, watched, result) -> dict:
@@ -583,12 +688,14 @@ def _execute(data, notebook, names, run_dir, limits, unsafe, watched, result) ->
             f"{_tail(run_dir / 'execute.err', 200) or 'none'}"
         )
     result.problems = executed["problems"]
+    _number_alike(result.problems, data)
     if executed["died"]:
         result.message = f"Grading stopped early: {executed['died']}."
     notes = []
     if result.problems:
+        listed = "; ".join(stopped(p) for p in result.problems)
         notes.append(
-            "Some cells raised errors or timed out (listed below); the answers they should have set may be missing."
+            f"{len(result.problems)} cell(s) did not finish: {listed}. The answers they should have set may be missing."
         )
     if executed.get("output_dropped"):
         notes.append(f"The notebook printed more than {limits.output_kb} kB; the rest of its output was ignored.")

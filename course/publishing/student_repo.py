@@ -12,10 +12,18 @@
 
 Nothing from ``instructor/`` (the keys and the hidden tests) and no ``exercise.md`` (which holds
 the solutions) is copied; a solution line found in a written notebook stops the release.
+
+A release can be applied again to a repository in use (mid-term): the same content gives the
+same bytes (each cell's id is a hash of its exercise and its text), and ``DIR/.course-release.json``
+records what each notebook was when released. A notebook that a student has changed since is
+never overwritten: it is kept, and the release says what it would have changed (cells added,
+changed or removed, by their first line), as it does for each notebook it updates.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -79,6 +87,9 @@ Your copy of the course's autograded exercises (course version {__version__}).
 |---|---|
 {rows}
 
+Keep this repository **private** (visible to you and your teachers only): it holds your work,
+its history and your scores, which are yours and your school's to share, not the public's.
+
 ## Working on an exercise
 
 1. Install the pinned environment once: `python -m pip install -r requirements.txt`
@@ -103,16 +114,92 @@ tests, which are not in this repository. See "How your work is checked" in the c
 """
 
 
-def release(to: Path) -> list[Path]:
-    """Write the student repository into ``to`` (created or refreshed); returns the files."""
+RECORD = ".course-release.json"
+
+
+def stable_ids(nb, exercise_id: str):
+    """Give each cell an id made from its exercise and its text (and, for cells alike, their
+    order): a release of the same content writes the same bytes, and a cell keeps its id from
+    one release to the next unless its text changes."""
+    seen: dict[str, int] = {}
+    for cell in nb.cells:
+        digest = hashlib.sha256(f"{exercise_id}\0{cell.cell_type}\0{cell.source}".encode()).hexdigest()[:20]
+        n = seen[digest] = seen.get(digest, 0) + 1
+        cell.id = digest if n == 1 else f"{digest}-{n}"
+    return nb
+
+
+def _first_line(source: str) -> str:
+    line = next((ln.strip() for ln in source.splitlines() if ln.strip()), "(empty)")
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+def _cells(text: str) -> dict[str, str]:
+    """{cell id: first line} of a notebook's text ({} if it cannot be read)."""
+    try:
+        return {c["id"]: _first_line(c.source) for c in nbformat.reads(text, as_version=4).cells if "id" in c}
+    except Exception:  # noqa: BLE001  (a student's copy may be anything)
+        return {}
+
+
+def _changes(before: dict[str, str], after: dict[str, str]) -> str:
+    added = [line for cid, line in after.items() if cid not in before]
+    removed = [line for cid, line in before.items() if cid not in after]
+    parts = [f"new or changed: {'; '.join(f'`{x}`' for x in added)}"] if added else []
+    parts += [f"removed or changed: {'; '.join(f'`{x}`' for x in removed)}"] if removed else []
+    return ", ".join(parts) or "no cell changed"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _place_notebook(path: Path, rel: str, text: str, record: dict, notes: list[str]) -> bool:
+    """Write a released notebook unless the student has changed the copy there; say what
+    changed either way. Returns whether the file was written."""
+    new = text.encode("utf-8")
+    released = record.get(rel, {})
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if current is None:
+        notes.append(f"{rel}: added")
+    elif current == new or released.get("sha256") == _sha(new):
+        return False  # the same, or the student's work on a notebook this release does not change
+    elif released.get("sha256") == _sha(current):  # as released last time: no work of the student's in it
+        notes.append(f"{rel}: updated ({_changes(released.get('cells', {}), _cells(text))})")
+    else:
+        before = released.get("cells") or _cells(current.decode("utf-8", "replace"))
+        notes.append(
+            f"{rel}: KEPT AS IT IS, because it has been changed since it was released (a student's work "
+            f"is never overwritten). This release's version differs ({_changes(before, _cells(text))}); "
+            "to take it, the student copies those cells over, or deletes the file and releases again."
+        )
+        return False
+    path.write_bytes(new)
+    return True
+
+
+def release(to: Path, notes: list[str] | None = None) -> list[Path]:
+    """Write the student repository into ``to`` (created or refreshed); returns the files.
+    ``notes``, if given, receives a line for each notebook added, updated or kept."""
+    notes = [] if notes is None else notes
     to.mkdir(parents=True, exist_ok=True)
+    try:
+        previous = json.loads((to / RECORD).read_text(encoding="utf-8")).get("notebooks", {})
+    except (OSError, ValueError, AttributeError):
+        previous = {}
+    record = {}
     ids = []
     for ex in exlib.all_exercises():
         folder = to / "exercises" / ex.id
         folder.mkdir(parents=True, exist_ok=True)
-        text = nbformat.writes(setup_cell.fold(ex.student_notebook()))
+        text = nbformat.writes(stable_ids(setup_cell.fold(ex.student_notebook()), ex.id))
         exlib.refuse_solutions(f"{ex.id}.ipynb", text)
-        (folder / f"{ex.id}.ipynb").write_text(text, encoding="utf-8")
+        rel = f"exercises/{ex.id}/{ex.id}.ipynb"
+        _place_notebook(folder / f"{ex.id}.ipynb", rel, text, previous, notes)
+        record[rel] = {"sha256": _sha(text.encode("utf-8")), "cells": _cells(text)}
         shutil.copy(ex.tests, folder / "tests.py")
         ids.append(ex.id)
     for name in ("course", "data", "seeds"):
@@ -124,6 +211,7 @@ def release(to: Path) -> list[Path]:
         "pyproject.toml": pyproject(),
         ".gitignore": "__pycache__/\n*.pyc\n.ipynb_checkpoints/\nreports/\n*.report.json\n*.report.md\n",
         f".github/workflows/{WORKFLOW}": workflow(),
+        RECORD: json.dumps({"version": __version__, "notebooks": record}, indent=1, sort_keys=True) + "\n",
     }
     for rel, text in files.items():
         (to / rel).parent.mkdir(parents=True, exist_ok=True)

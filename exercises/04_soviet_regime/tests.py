@@ -56,9 +56,9 @@ def test_printed_spans(answers):
 
 def test_bismarck_overstatement(answers):
     n = answers["bismarck_overstatement"]
-    assert n >= 0, "Subtract the fact-base span from the printed span, not the other way round."
+    assert n >= 0, "Subtract the documented span from the printed span, not the other way round."
     assert matches(n, "04_soviet_regime/bismarck_overstatement$36b7fdf8ea40d416"), (
-        "Not yet: (end_printed − start_printed) − (end_fact_base − start_fact_base), in the row of bismarck."
+        "Not yet: (end_printed − start_printed) − (end_documented − start_documented), in the row of bismarck."
     )
 
 

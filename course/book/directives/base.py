@@ -12,7 +12,9 @@ from course.content import seeds
 def para_link(seed: str, n: int, label: str | None = None) -> str:
     """A MyST link to a paragraph, or plain text if no chapter renders that seed yet."""
     label = label or f"¶{n}"
-    return f"[{label}](#{seeds.anchor(seed, n)})" if seeds.chapter_page(seed) else f"seed {seed} {label}"
+    if seeds.chapter_page(seed):
+        return f"[{label}](#{seeds.anchor(seed, n)})"
+    return label if label.startswith(f"seed {seed} ") else f"seed {seed} {label}"
 
 
 class MystDirective(SphinxDirective):

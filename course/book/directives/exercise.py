@@ -44,9 +44,13 @@ class ExerciseNotebook(MystDirective):
             rel = "/" + target.relative_to(self.env.srcdir).as_posix()
             lines += [f"{{download}}`Download the exercise notebook ({ex.id}.ipynb) <{rel}>`", ""]
             lines += exercise_launch_links(ex.id)
+        titled = False  # the page has its own title: the notebook's "# Exercise N: …" would repeat it
         for cell in nb.cells:
             if cell.cell_type == "markdown":
-                lines += [cell.source, ""]
+                source = cell.source
+                if not titled:
+                    source, titled = _without_title(source)[0], True
+                lines += [source, ""]
             elif cell.cell_type == "code" and "remove-cell" not in cell.metadata.get("tags", []):
                 lines += ["```python", cell.source, "```", ""]
         if with_solutions:
@@ -58,6 +62,15 @@ class ExerciseNotebook(MystDirective):
                 "```",
             ]
         return self.parse_myst("\n".join(lines))
+
+
+def _without_title(markdown: str) -> tuple[str, bool]:
+    """A notebook's first markdown cell without its top-level heading (if it has one), and
+    whether it had one."""
+    head, _, rest = markdown.lstrip().partition("\n")
+    if head.startswith("# "):
+        return rest.lstrip("\n"), True
+    return markdown, False
 
 
 class OfflineCommands(MystDirective):

@@ -11,7 +11,7 @@ from docutils.parsers.rst import directives
 from sphinx.errors import ExtensionError
 
 from course.book.directives.base import MystDirective, para_link
-from course.content import banks, chapters, paths, seeds
+from course.content import banks, chapters, paths, seeds, sources
 
 
 def _fmt_date(start: str, end: str, precision: str) -> str:
@@ -42,14 +42,20 @@ class Timeline(MystDirective):
         if missing:
             raise self.error(f"timeline: unknown event id(s) {', '.join(missing)} (see data/timeline.csv)")
         lines = ["| Date | Event | Where the texts mention it | Source | Certainty |", "|---|---|---|---|---|"]
+        self.env.note_dependency(str(paths.ROOT / "references.bib"))
+        known = sources.works()
         for row in sorted((rows[i] for i in ids), key=lambda r: r["start"]):
+            try:
+                source = sources.with_links(row["source"], lambda key, label: f"{{cite:t}}`{key}`", known)
+            except sources.SourceError as exc:
+                raise self.error(f"data/timeline.csv, event {row['id']}: {exc}") from None
             refs = []
             for ref in row["seed_refs"].split():
                 r = banks.parse_ref(ref)
-                refs.append(para_link(r.seed, r.first))
+                refs.append(para_link(r.seed, r.first, f"seed {r.seed} ¶{r.first}"))
             lines.append(
                 f"| {_fmt_date(row['start'], row['end'], row['precision'])} | {row['event']} | "
-                f"{', '.join(refs) or '—'} | {row['source']} | {row['certainty']} |"
+                f"{', '.join(refs) or '—'} | {source} | {row['certainty']} |"
             )
         box = nodes.container(classes=["course-timeline"])
         box.extend(self.parse_myst("\n".join(lines)))

@@ -23,7 +23,7 @@ POINTS = {
 }
 
 PRINTED_SPANS = [("napoleon_i", 16), ("louis_napoleon", 19), ("bismarck", 30)]
-BISMARCK_FACT_BASE_SPAN = 28  # 1862-1890 in the fact-base columns
+BISMARCK_DOCUMENTED_SPAN = 28  # 1862-1890 in the documented columns
 QUOTATION_WORDS = {"Engels": 87, "Lenin": 503, "Marx": 113, "Marx and Engels": 80, "Trotsky": 1674}
 
 
@@ -53,8 +53,8 @@ def test_bismarck_overstatement_agrees_with_printed_spans(answers):
     df = answers["printed_spans"]
     printed = [int(y) for i, y in zip(df["id"], df["years_printed"]) if i == "bismarck"]
     assert len(printed) == 1, "printed_spans has no single row for bismarck."
-    assert printed[0] - answers["bismarck_overstatement"] == BISMARCK_FACT_BASE_SPAN, (
-        "bismarck_overstatement should be the printed span in your printed_spans minus the fact-base span."
+    assert printed[0] - answers["bismarck_overstatement"] == BISMARCK_DOCUMENTED_SPAN, (
+        "bismarck_overstatement should be the printed span in your printed_spans minus the documented span."
     )
 
 

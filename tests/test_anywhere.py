@@ -152,6 +152,7 @@ def test_wheel_carries_the_content_and_no_solutions(course_wheel):
     assert {f"{content}exercises/{ex.id}/tests.py" for ex in exercises.all_exercises()} <= names
     assert not [n for n in names if n.endswith("exercise.md") or "instructor" in n or "chapters/" in n]
     assert "course/notebook/static/quiz.js" in names and "course/notebook/static/quiz.css" in names
+    assert f"{content}_config.yml" in names  # the published site's address, for the quizzes' links
 
 
 # ---------------------------------------------------------------- the book's links
@@ -290,14 +291,6 @@ def test_quiz_html_view_is_self_contained(browser):
             assert ("Correct." in feedback) is works, feedback
     finally:
         context.close()
-
-
-def test_in_colab_the_quiz_offers_only_its_html_view(monkeypatch):
-    q = quiz("s000-q01")
-    assert "application/vnd.jupyter.widget-view+json" in q._repr_mimebundle_()
-    monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
-    bundle = q._repr_mimebundle_()
-    assert set(bundle) == {"text/html", "text/plain"} and "data-course-inline" in bundle["text/html"]
 
 
 # ---------------------------------------------------------------- a fresh environment, offline
@@ -450,11 +443,12 @@ def test_installed_wheel_finds_its_content_outside_the_repository(fresh, tmp_pat
         run([fresh.python, "-m", "pip", "install", "--quiet", "--no-index", fresh.wheel], env=fresh.env())
     script = """
 import json
-import os
+from course import project
 from course.content import banks, data, exercises, paths, seeds
 from course.grading.check import Checks
 print(json.dumps({
     "root": str(paths.ROOT),
+    "site": project.site_url(),
     "banks": sorted(banks.all_banks()),
     "seeds": sorted(seeds.catalogue()),
     "exercises": [e.id for e in exercises.all_exercises()],
@@ -464,6 +458,7 @@ print(json.dumps({
 """
     out = json.loads(run([fresh.python, "-c", script], cwd=tmp_path, env=fresh.env()).stdout)
     assert out["root"].startswith(str(fresh.venv)) and out["root"].endswith("course/_content")
+    assert out["site"] == project.site_url()
     from course.content import banks, seeds
 
     assert out["banks"] == sorted(banks.all_banks()) and out["seeds"] == sorted(seeds.catalogue())

@@ -37,6 +37,19 @@ def test_chapter_1_bank_meets_the_item_rules():
     assert {"sourcing", "corroboration"} <= skills
 
 
+def _prefix(options, correct: bool, verdict: str):
+    """Open the feedback of the first option that is (or is not) the key with ``verdict``."""
+    opt = next(o for o in options if o["correct"] is correct)
+    opt["feedback"] = verdict + opt["feedback"]
+
+
+def test_feedback_may_open_with_a_word_that_is_no_verdict():
+    bank = copy.deepcopy(BANK)
+    bank["items"][0]["options"][0]["feedback"] = "No date is given in ¶12; right-wing critics and others differ."
+    bank["items"][0]["options"][1]["feedback"] = "Right-wing critics read ¶12 otherwise."
+    assert banks.validate(bank, "quizzes/test.yml") == []
+
+
 def _broken(mutate):
     bank = copy.deepcopy(BANK)
     mutate(bank)
@@ -53,6 +66,10 @@ def _broken(mutate):
         (lambda b: b["items"][3].update(id=b["items"][0]["id"]), "duplicate id"),
         (lambda b: b["items"][0]["options"].pop(), "is too short"),
         (lambda b: b["items"][0]["options"][2].update(text="All of the above"), "all/none of the above"),
+        # The quiz says the verdict; feedback that said it too would say it twice.
+        (lambda b: _prefix(b["items"][0]["options"], True, "Correct. "), "feedback opens with a verdict ('Correct.')"),
+        (lambda b: _prefix(b["items"][1]["options"], False, "No. "), "feedback opens with a verdict ('No.')"),
+        (lambda b: _prefix(b["items"][2]["options"], False, "Not quite, "), "opens with a verdict ('Not quite,')"),
         (
             lambda b: b["items"][0].pop("feedback", None) or b["items"][0]["options"][0].pop("feedback"),
             "'feedback' is a required property",

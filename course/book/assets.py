@@ -19,8 +19,9 @@ def add_static_paths(app, config):
 
 
 def drop_widget_state(app, pagename, templatename, context, doctree):
-    """The book shows each quiz's static HTML view, never its widget view, so the ipywidgets
-    state myst-nb embeds in notebook pages (130-230 kB per page) is dead weight: drop it."""
+    """The book shows outputs' HTML views, never ipywidgets views (``_config.yml``), so any
+    ipywidgets state myst-nb embeds in a notebook page (130-230 kB a page when the quizzes
+    were widgets) is dead weight: drop it."""
     js_files = getattr(app.env, "nb_metadata", {}).get(pagename, {}).get("js_files", {})
     js_files.pop("ipywidgets_state", None)
 

@@ -1,8 +1,12 @@
 """Quiz banks: one YAML file per chapter in ``quizzes/``, validated before anything renders it.
 
 A bank is checked against ``schemas/quiz_bank.schema.json`` (shape) and then against the
-course's own rules: unique ids, exactly one key, feedback on every option that cites a ¶,
-and ¶ references that exist in the seed.
+course's own rules: unique ids, exactly one key, feedback on every option that cites a ¶
+and gives the reason without a verdict, and ¶ references that exist in the seed.
+
+The verdict ("Correct." / "Not quite.") follows from an option's ``correct`` and is said by the
+quiz itself (``course/notebook/static/quiz.js``); the answer key marks the key, and a learning
+platform marks answers its own way. Feedback that also opened with one would say it twice.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ from course.content import paths, seeds
 # "¶12", "¶12–14", "seed 004 ¶9": how feedback and prose cite paragraphs.
 PARA_REF = re.compile(r"(?:seed (?P<seed>\d{3}) )?¶(?P<first>\d+)(?:\s*[–-]\s*(?P<last>\d+))?")
 _BANNED_OPTIONS = re.compile(r"\b(all|none) of the above\b", re.IGNORECASE)
+# Feedback that opens with a verdict: "Correct.", "No.", "Yes (¶1):", "Not quite, ..."
+_VERDICT = re.compile(
+    r"^\W*(?:correct|incorrect|right|wrong|true|false|yes|no|not quite)\b\s*(?:[.!,:;]|(?=[(—–]))", re.IGNORECASE
+)
 
 
 class BankError(ValueError):
@@ -109,6 +117,11 @@ def validate(bank: dict, source: str) -> list[str]:
         for n, opt in enumerate(item["options"], 1):
             if _BANNED_OPTIONS.search(opt["text"]):
                 problems.append(f"{where}, option {n}: no 'all/none of the above' options")
+            if verdict := _VERDICT.match(opt["feedback"]):
+                problems.append(
+                    f"{where}, option {n}: feedback opens with a verdict ({verdict.group(0).strip()!r}); "
+                    "the quiz says 'Correct.' or 'Not quite.' itself, so start with the reason"
+                )
             cited = refs_in_text(opt["feedback"], item["seed"])
             if not cited:
                 problems.append(f"{where}, option {n}: feedback must cite a paragraph, e.g. (¶12)")

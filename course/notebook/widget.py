@@ -1,14 +1,21 @@
-"""A quiz item with two lives: static HTML/JS on a book page, an ipywidgets quiz in a kernel.
+"""A quiz item as one HTML/JS view: on a book page, in JupyterLab, Colab and VS Code alike.
 
-``Quiz`` is displayed by a notebook cell. Its display bundle carries both views: Jupyter
-front ends that run widgets (JupyterLab, Binder, VS Code) show the widget; the book asks myst-nb
-to drop the widget view (``nb_mime_priority_overrides`` in ``_config.yml``) and renders the
-``text/html`` view, which ``static/quiz.js`` makes interactive with no kernel.
+``Quiz`` is displayed by a notebook cell. Its display bundle carries a ``text/html`` view made
+interactive by ``static/quiz.js`` with no kernel behind it, and a ``text/plain`` line. In a
+kernel the HTML view is self-contained (its script and styles inline): Colab shows each output
+in its own frame with none of the book's assets, and a notebook saved and opened again shows
+the output as saved. The book strips the inline copies
+(``course.book.assets.strip_inline_quiz_assets``): its pages load them once.
 
-In a kernel the HTML view is self-contained (its script and styles inline), because Colab shows
-each output in its own frame, with none of the book's assets: in Colab the bundle carries that
-view alone, since Colab's widget support depends on its own ipywidgets version. The book strips
-the inline copies (``course.book.assets.strip_inline_quiz_assets``): its pages load them once.
+No ipywidgets view: JupyterLab 4 renders a trusted output that has one with the widget renderer
+whatever else the bundle holds, and a notebook saved and opened again without its kernel then
+shows "Error displaying widget: model not found" in every quiz, never the HTML beside it
+(``tests/test_jupyterlab.py``). A saved quiz output is trusted (JupyterLab signs the notebook it
+ran), so quiz.js runs there again and the reopened quiz still grades.
+
+¶ links in the feedback point at the published site (``course.project.site_url``) and open in
+a new tab, so following one from a notebook loses no answer; on the book's own pages quiz.js
+makes them links within the site being read, in the same tab.
 """
 
 from __future__ import annotations
@@ -16,10 +23,10 @@ from __future__ import annotations
 import base64
 import html
 import json
-import sys
 from functools import lru_cache
 from pathlib import Path
 
+from course import project
 from course.content import banks, seeds
 
 STATIC = Path(__file__).resolve().parent / "static"  # quiz.js and quiz.css, also served by the book
@@ -33,22 +40,28 @@ def inline_assets() -> str:
     return f"<style {INLINE}>\n{css}</style>\n<script {INLINE}>\n{js}</script>"
 
 
-def _href(seed_id: str, para: int) -> str | None:
+def _href(seed_id: str, para: int, site: str) -> str | None:
     page = seeds.chapter_page(seed_id)
-    if not page:
-        return None
-    # Quiz outputs live on notebook pages in chapters/, beside the chapter pages.
-    return f"{page.rsplit('/', 1)[-1]}.html#{seeds.anchor(seed_id, para)}"
+    return f"{site}{page}.html#{seeds.anchor(seed_id, para)}" if page else None
 
 
-def feedback_html(text: str, default_seed: str) -> str:
-    """Escape feedback text and turn its ¶ citations into links to the reading."""
+# Marks a link that leaves for the published site (quiz.js turns it into a same-tab link within
+# the book), and says so to a screen reader.
+_NEW_TAB = '<span class="course-quiz-newtab"> (opens in a new tab)</span>'
+
+
+def feedback_html(text: str, default_seed: str, site: str | None = None) -> str:
+    """Escape feedback text and turn its ¶ citations into links to the reading on the
+    published site (``site``, default ``project.site_url()``), each opening in a new tab."""
+    site = site or project.site_url()
     out, pos = [], 0
     for m in banks.PARA_REF.finditer(text):
         out.append(html.escape(text[pos : m.start()]))
-        href = _href(m["seed"] or default_seed, int(m["first"]))
+        href = _href(m["seed"] or default_seed, int(m["first"]), site)
         label = html.escape(m.group(0))
-        out.append(f'<a href="{href}">{label}</a>' if href else label)
+        out.append(
+            f'<a href="{html.escape(href)}" target="_blank" rel="noopener">{label}{_NEW_TAB}</a>' if href else label
+        )
         pos = m.end()
     out.append(html.escape(text[pos:]))
     return "".join(out)
@@ -72,16 +85,14 @@ class Quiz:
     def __init__(self, item: dict):
         self.item = item
         self.id = item["id"]
-        self._widget = None
 
-    # -- static view -------------------------------------------------------------------
     def html(self, standalone: bool = False) -> str:
         """The static view; ``standalone`` adds quiz.js and quiz.css inline."""
-        it = self.item
+        it, site = self.item, project.site_url()
         # Feedback and the key travel encoded so that the answer is not printed in the page
         # text; quiz.js decodes them when the student checks an answer.
         payload = [
-            {"correct": o["correct"], "feedback": feedback_html(o["feedback"], it["seed"])} for o in it["options"]
+            {"correct": o["correct"], "feedback": feedback_html(o["feedback"], it["seed"], site)} for o in it["options"]
         ]
         encoded = base64.b64encode(json.dumps(payload).encode("utf-8")).decode("ascii")
         name = f"quiz-{self.id}"
@@ -91,7 +102,7 @@ class Quiz:
             for i, o in enumerate(it["options"])
         )
         return (
-            f'<div class="course-quiz" id="{name}" data-quiz="{encoded}">\n'
+            f'<div class="course-quiz" id="{name}" data-quiz="{encoded}" data-site="{html.escape(site)}">\n'
             f'<fieldset>\n<legend><span class="course-quiz-label">Quiz {html.escape(self.id)}'
             f" · {html.escape(it['bloom'])} · {html.escape(it['skill'])}</span> "
             f"{html.escape(it['question'])}</legend>\n"
@@ -101,47 +112,11 @@ class Quiz:
             f"</fieldset>\n</div>" + (f"\n{inline_assets()}" if standalone else "")
         )
 
-    # -- live view ---------------------------------------------------------------------
-    def widget(self):
-        import ipywidgets as w
-
-        if self._widget is not None:
-            return self._widget
-        it = self.item
-        question = w.HTML(
-            f"<strong>Quiz {html.escape(self.id)}</strong> "
-            f"<em>({html.escape(it['bloom'])} · {html.escape(it['skill'])})</em><br>"
-            f"{html.escape(it['question'])}"
-        )
-        choices = w.RadioButtons(
-            options=[(o["text"], i) for i, o in enumerate(it["options"])],
-            value=None,
-            layout=w.Layout(width="auto"),
-        )
-        check = w.Button(description="Check answer", button_style="primary")
-        feedback = w.HTML()
-
-        def on_check(_):
-            if choices.value is None:
-                feedback.value = "<p>Choose an option first.</p>"
-                return
-            opt = it["options"][choices.value]
-            verdict = "Correct." if opt["correct"] else "Not quite. Try again."
-            feedback.value = f"<p><strong>{verdict}</strong> {feedback_html(opt['feedback'], it['seed'])}</p>"
-
-        check.on_click(on_check)
-        box = w.VBox([question, choices, check, feedback])
-        box.add_class("course-quiz-widget")
-        # Handles for tests and curious students.
-        box.choices, box.check, box.feedback = choices, check, feedback
-        self._widget = box
-        return box
-
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {} if "google.colab" in sys.modules else dict(self.widget()._repr_mimebundle_())
-        bundle["text/html"] = self.html(standalone=True)
-        bundle["text/plain"] = f"Quiz {self.id}: {self.item['question']}"
-        return bundle
+        return {
+            "text/html": self.html(standalone=True),
+            "text/plain": f"Quiz {self.id}: {self.item['question']}",
+        }
 
 
 def quiz(item_id: str) -> Quiz:

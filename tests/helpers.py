@@ -56,6 +56,7 @@ ONE_PROCESS = {
     "tests/test_reports.py": "grades a notebook that stops and loops",
     "tests/test_marking.py": "grades and reviews a class of 33",
     "tests/test_handouts.py": "prints every handout",
+    "tests/test_jupyterlab.py": "starts one JupyterLab server",
 }
 
 

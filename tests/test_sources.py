@@ -226,8 +226,14 @@ def _seed_text(seed: str, first: int, last: int) -> str:
     return _norm(" ".join(paras[max(first, 1) - 1 : min(last, len(paras))]))
 
 
-CHAPTER_FILES = sorted((ROOT / "chapters").glob("*.md"))
 CHAPTER_SEED = dict(seeds.chapters())
+# A draft's pages (course new-chapter) quote the template's own headings in their TODO boxes:
+# the rule holds from the moment the author marks the chapter finished.
+CHAPTER_FILES = sorted(
+    p
+    for p in (ROOT / "chapters").glob("*.md")
+    if not chapters.draft(p.stem.removesuffix("_notebook").removesuffix("_exercise"))
+)
 
 
 @pytest.mark.parametrize("path", CHAPTER_FILES, ids=[p.name for p in CHAPTER_FILES])

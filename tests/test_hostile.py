@@ -216,7 +216,7 @@ def test_exit_stops_the_run_and_keeps_the_answers_made_before_it(tmp_path, mode)
     nbformat.write(nb, path)
     report = run(path)
     assert report["status"] == "graded" and report["score"] == 4
-    assert "called exit() in code cell" in report["message"]
+    assert "called exit() in the cell that begins `exit()`" in report["message"]
     no_false_pass(run(notebook(tmp_path, "quit()", base="solution", name="early.ipynb")))
 
 

@@ -337,7 +337,12 @@ def supervise(
                     )
                 )
             if message.get("exit"):
-                died = f"the notebook called exit() in code cell {number + 1}, so the cells after it did not run"
+                # named as the student finds the cell: by its first line (Jupyter shows no numbers)
+                from course.grading.answers import printable
+
+                first = printable(_first_line(cells[number]))
+                cell = f"the cell that begins `{first}`" if first else f"code cell {number + 1}"
+                died = f"the notebook called exit() in {cell}, so the cells after it did not run"
         elif isinstance(message.get("answers"), dict):
             answers = message["answers"]
             output = message.get("output") if isinstance(message.get("output"), int) else 0

@@ -18,6 +18,7 @@ it is not, so that ``make check`` stays fast.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -98,6 +99,21 @@ def tiny_book(rootdir, make_app, tmp_path):
 
 
 # ---------------------------------------------------------------- the grader
+
+
+@pytest.fixture(autouse=True)
+def installation(request, tmp_path_factory):
+    """A test marked ``changes_the_installation`` writes into the installed grader on purpose;
+    any grader running meanwhile in the other test process would see its files change and
+    refuse to grade. So every test holds a shared lock for the run, and that test an exclusive
+    one: it runs while no other test does."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    alone = request.node.get_closest_marker("changes_the_installation") is not None
+    with open(base / "installation.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -194,7 +194,10 @@ def _run(page, text: str):
 
 
 def _saved_quiz_outputs(path: Path) -> int:
-    nb = nbformat.read(path, as_version=4)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError):  # JupyterLab is still writing it (an empty or partial file)
+        return 0
     return sum(
         "course-quiz" in str(o.get("data", {}).get("text/html", ""))
         for c in nb.cells

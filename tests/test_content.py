@@ -107,3 +107,23 @@ def test_dataset_rows_quote_their_paragraph():
         for row in rows:
             para = seeds.paragraphs(row["seed"])[int(row["para"]) - 1]
             assert row["quote"] in para, f"{path.name}: {row['quote']!r} is not in seed {row['seed']} ¶{row['para']}"
+
+
+def test_a_notebook_starts_without_the_slow_jsonschema_plugin():
+    """course.content.validate: a course notebook (quiz, data, checks) and bank validation leave
+    out rfc3987_syntax, whose import costs over a second per process; the schemas still catch a
+    bad bank, and the plug-in stays importable for anyone else in the process."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from course.notebook import data, Checks, quiz\n"
+        "from course.content import banks\n"
+        "bad = {'chapter': 'x', 'items': [{'id': 1}]}\n"
+        "assert banks.validate(bad, 'bad.yml'), 'the schema no longer finds problems'\n"
+        "assert 'jsonschema' in sys.modules and 'rfc3987_syntax' not in sys.modules\n"
+        "import rfc3987_syntax\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr

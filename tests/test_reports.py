@@ -87,7 +87,7 @@ def graded(tmp_path_factory):
     nb.cells.append(nbformat.v4.new_code_cell("while True:\n    pass"))
     path = tmp / "stopped.ipynb"
     nbformat.write(nb, path)
-    proc = subprocess.run([COURSE, "grade", path, "--cell-timeout", "6"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([COURSE, "grade", path, "--cell-timeout", "15"], capture_output=True, text=True, timeout=120)
     assert "Traceback" not in proc.stdout + proc.stderr
     return proc, json.loads(path.with_suffix(".report.json").read_text()), path.with_suffix(".report.md").read_text()
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from course.content import paths, seeds
+from course.content.validate import validator as schema_validator
 
 # "¶12", "¶12–14", "seed 004 ¶9": how feedback and prose cite paragraphs.
 PARA_REF = re.compile(r"(?:seed (?P<seed>\d{3}) )?¶(?P<first>\d+)(?:\s*[–-]\s*(?P<last>\d+))?")
@@ -82,7 +82,7 @@ def _check_ref(ref: Ref, where: str) -> list[str]:
 
 def validate(bank: dict, source: str) -> list[str]:
     """All problems in one bank, each as 'FILE, item ID: problem'. Empty list = valid."""
-    validator = jsonschema.Draft202012Validator(_schema())
+    validator = schema_validator(_schema())
     problems = []
     for err in sorted(validator.iter_errors(bank), key=lambda e: list(e.path)):
         loc = list(err.path)

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from course.content import paths, questions
+from course.content.validate import validator
 
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "rubrics.schema.json"
 ESSAY = "essay"  # the essay's answer id in a scores file: essay/<criterion id>
@@ -109,7 +109,7 @@ def load() -> dict:
         mark = getattr(exc, "problem_mark", None)
         raise RubricError(f"{name}, line {mark.line + 1 if mark else '?'}: not valid YAML ({exc})") from None
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
+    errors = sorted(validator(schema).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         e = errors[0]
         where = ".".join(str(p) for p in e.path) or "the top level"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from course import __version__
 from course.content import exercises as exlib
-from course.content import paths
+from course.content import paths, validate
 from course.files import write_atomic
 from course.grading import sandbox
 
@@ -178,7 +178,9 @@ def _load_json(path: Path, raw: bytes) -> dict:
 
 
 def _validate(data: dict, path: Path):
-    import nbformat  # here, not at the top: the notebook's run starts before this import is paid for
+    # Here, not at the top: the notebook's run starts before this import is paid for.
+    validate.jsonschema()  # nbformat imports it: without its slow plug-in (course.content.validate)
+    import nbformat
 
     invalid = {}  # nbformat validates while it reads; it puts what it finds here
     try:

@@ -128,7 +128,12 @@ def _column(passages) -> dict:
     return {
         "label": ", ".join(p.label for p in passages),
         "sources": sorted({_source(p.seed) for p in passages}),
-        "paragraphs": [{"n": n, "html": _paragraph(p.seed, n, t)} for p in passages for n, t in p.paragraphs()],
+        # A paragraph that does not follow the one above it in the seed opens a new passage.
+        "paragraphs": [
+            {"n": n, "html": _paragraph(p.seed, n, t), "gap": i > 0 and n == p.first}
+            for i, p in enumerate(passages)
+            for n, t in p.paragraphs()
+        ],
     }
 
 

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sphinx.errors import SphinxError
 
-from course.content import banks, chapters, lessons, paths, seeds
+from course.content import banks, chapters, lessons, paths, seeds, sources
 from course.publishing import decks
 
 from helpers import ROOT, copy_repo, squeeze
@@ -101,6 +101,15 @@ def test_a_change_in_the_plan_a_bank_or_a_seed_changes_the_deck(tmp_path):
     assert "Which witness would you call first" in after and " ".join(prompt) not in after
     assert "Which of these does the text" in after
     assert "WORDS CHANGED HERE" in after
+
+
+def test_a_prompts_myst_becomes_slide_html_with_citations_as_the_book_prints_them():
+    work = next(w for w in sources.works().values() if len(w.names) == 1)
+    shown = decks.inline(f"*Pravda*, **Lenin** ([¶12](#s000-p12)), `s000-q01`, {{cite:t}}`{work.key}` <b>", "plan.md")
+    expected = f"<em>Pravda</em>, <strong>Lenin</strong> (¶12), <code>s000-q01</code>, {work.names[0]} ({work.year})"
+    assert shown == expected + " &lt;b&gt;"  # and the text's own markup is text
+    with pytest.raises(decks.DeckError, match=r"plan.md: \{cite\}`nobody1999` is not in references.bib"):
+        decks.inline("{cite:t}`nobody1999`", "plan.md")
 
 
 # ---------------------------------------------------------------- the plan page
@@ -252,6 +261,8 @@ def test_every_deck_works_offline_in_chromium(browser, tmp_path):
     out = tmp_path / "decks"
     written = decks.build(out)
     assert [p.stem for p in written] == PUBLISHED
+    listed = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser").select("li a")
+    assert [a["href"] for a in listed] == [p.name for p in written]
     for page in written:
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html), f"{page.name} loads from the network"

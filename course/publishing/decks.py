@@ -78,10 +78,11 @@ def _names(work: sources.Work) -> str:
     return n[0] if len(n) == 1 else f"{n[0]} and {n[1]}" if len(n) == 2 else f"{n[0]} et al."
 
 
-def inline(myst: str, where: str) -> markupsafe.Markup:
+def inline(myst: str, where: str, known: dict[str, sources.Work] | None = None) -> markupsafe.Markup:
     """A line of MyST (a prompt, a good answer) as HTML for a slide: a citation as the book prints
-    it ("Gregor (1974)"), a ¶ link as its text (a deck is used offline, the ¶ is what counts)."""
-    known = sources.works()
+    it ("Gregor (1974)"), a ¶ link as its text (a deck is used offline, the ¶ is what counts).
+    ``known``: the works of references.bib, if already read."""
+    known = sources.works() if known is None else known
 
     def cite(m: re.Match) -> str:
         parts = []
@@ -151,7 +152,7 @@ def context(slug: str) -> dict:
     """Everything the deck template shows, from the plan's data, the seeds and the banks."""
     deck = lessons.deck(slug)
     outline = chapters.outline(slug)
-    where = str(lessons.path(slug).relative_to(paths.ROOT))
+    where, works = str(lessons.path(slug).relative_to(paths.ROOT)), sources.works()
     return {
         "slug": slug,
         "title": outline["title"],
@@ -160,7 +161,7 @@ def context(slug: str) -> dict:
         "address": f"{project.site_url()}chapters/{slug}.html",
         "projections": [{"title": p.title, "columns": [_column(c) for c in p.columns]} for p in deck.projections],
         "discussion": [
-            {"prompt": inline(p.prompt, where), "answers": [inline(a, where) for a in p.answers]}
+            {"prompt": inline(p.prompt, where, works), "answers": [inline(a, where, works) for a in p.answers]}
             for p in deck.discussion
         ],
         "live_quiz": [_quiz(i) for i in deck.live_quiz],
@@ -196,7 +197,7 @@ def build(out: Path, slugs=None) -> list[Path]:
     package = reveal_package()
     try:
         pages = {slug: deck_html(slug) for slug in published(slugs)}
-    except (lessons.LessonError, chapters.ChapterError) as exc:
+    except (lessons.LessonError, chapters.ChapterError, banks.BankError) as exc:
         raise DeckError(str(exc)) from None
     for src, dest in REVEAL_FILES.items():
         target = out / ASSETS / dest

@@ -80,7 +80,7 @@ def _names(work: sources.Work) -> str:
 
 def inline(myst: str, where: str, known: dict[str, sources.Work] | None = None) -> markupsafe.Markup:
     """A line of MyST (a prompt, a good answer) as HTML for a slide: a citation as the book prints
-    it ("Gregor (1974)"), a ¶ link as its text (a deck is used offline, the ¶ is what counts).
+    it (author-year: "Gregor [1974]"), a ¶ link as its text (a deck is used offline, the ¶ is what counts).
     ``known``: the works of references.bib, if already read."""
     known = sources.works() if known is None else known
 
@@ -90,8 +90,8 @@ def inline(myst: str, where: str, known: dict[str, sources.Work] | None = None) 
             if key not in known:
                 raise DeckError(f"{where}: {{cite}}`{key}` is not in references.bib")
             w = known[key]
-            parts.append(f"{_names(w)} ({w.year})" if m["kind"] == "t" else f"{_names(w)} {w.year}")
-        return "; ".join(parts) if m["kind"] == "t" else f"({'; '.join(parts)})"
+            parts.append(f"{_names(w)} [{w.year}]" if m["kind"] == "t" else f"{_names(w)}, {w.year}")
+        return "; ".join(parts) if m["kind"] == "t" else f"[{'; '.join(parts)}]"
 
     text = _CITE.sub(cite, html.escape(myst, quote=False))
     text = _LINK.sub(r"\1", text)

@@ -27,9 +27,11 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/course build-book
 
-# Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, printed by Chromium.
-handouts: book chromium
+# Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, printed by Chromium;
+# each lesson's projector deck (reveal.js from npm, offline) into _build/handouts/decks/.
+handouts: book chromium $(NODE_STAMP)
 	$(BIN)/course handouts
+	$(BIN)/course decks
 
 instructor: $(STAMP)
 	$(BIN)/course build-instructor
@@ -57,8 +59,10 @@ bubblewrap:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; \
 	  else echo "The grader's sandbox needs bubblewrap: sudo apt-get install bubblewrap"; exit 1; fi; }
 
-# Node tools for the tests only (the Actions workflow validator), pinned by package-lock.json.
+# Node packages, pinned by package-lock.json: the Actions workflow validator and axe-core (tests),
+# reveal.js (the lesson decks of make handouts).
 $(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the Node packages: sudo apt-get install npm"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

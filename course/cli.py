@@ -303,6 +303,18 @@ def cmd_handouts(a) -> int:
     return 0
 
 
+def cmd_decks(a) -> int:
+    from course.publishing import decks
+
+    try:
+        written = decks.build(a.out)
+    except decks.DeckError as e:
+        print(f"course decks: {e}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(written)} lesson decks to {a.out} (open {a.out / 'index.html'})")
+    return 0
+
+
 def cmd_export_quiz(a) -> int:
     from course.publishing.lms import ExportError, export
 
@@ -551,6 +563,18 @@ def main(argv=None) -> int:
     h.add_argument("--site", type=Path, default=paths.BUILD / "html", help="the built site (default _build/html)")
     h.add_argument("--out", type=Path, default=paths.BUILD / "handouts", help="where the PDFs go")
     h.set_defaults(func=cmd_handouts)
+
+    dk = sub.add_parser(
+        "decks",
+        help="write each lesson's projector deck (reveal.js, works offline; instructor material)",
+        description="One HTML deck per published lesson, from the lesson plan's deck: data, the "
+        "seeds and the quiz banks: the central question, the passages the plan projects side by "
+        "side, the discussion prompts, the live quiz items (answer on the next key press) and the "
+        "exit ticket. reveal.js (npm ci) is copied beside the decks. Keys: arrows, S for the "
+        "speaker notes, Esc for every slide, ? for the rest.",
+    )
+    dk.add_argument("--out", type=Path, default=paths.BUILD / "handouts" / "decks", help="where the decks go")
+    dk.set_defaults(func=cmd_decks)
 
     x = sub.add_parser(
         "export-quiz",

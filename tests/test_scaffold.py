@@ -310,11 +310,12 @@ def test_a_draft_has_the_files_of_a_chapter_for_teachers_and_tools(made):
 
 
 def test_a_draft_gets_no_reading_handout(made):
-    from course.publishing import handouts
+    from course.publishing import decks, handouts
 
     with paths.using(made.repo):
         assert handouts.published() == [slug for slug, _ in seeds.chapters() if not chapters.draft(slug)]
         assert SLUG not in handouts.published() and SLUG in dict(seeds.chapters())
+        assert decks.published() == handouts.published()  # nor a lesson deck (its plan is TODO boxes)
 
 
 def test_the_notebooks_sample_check_knows_the_texts_longest_paragraph(made):

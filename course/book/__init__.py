@@ -82,6 +82,7 @@ DIRECTIVES = {
     "quiz-key": answers.QuizKey,
     "model-answers": answers.ModelAnswers,
     "essay-rubric": answers.Rubric,
+    "discussion-prompts": answers.DiscussionPrompts,
     "exercise-notebook": exercise.ExerciseNotebook,
     "course-offline-commands": exercise.OfflineCommands,
 }

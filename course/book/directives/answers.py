@@ -1,10 +1,10 @@
-"""Instructor-only directives: a bank's answer key, a chapter's model answers. In the student
-edition they are an error, so a key can never reach students by a slip in a page."""
+"""Instructor-only directives: a bank's answer key, a chapter's model answers, a lesson plan's
+discussion prompts. In the student edition they are an error, so a key can never reach students by a slip in a page."""
 
 from __future__ import annotations
 
 from course.book.directives.base import MystDirective, instructor_only
-from course.content import banks, paths, rubrics
+from course.content import banks, lessons, paths, rubrics
 from course.notebook.widget import feedback_markdown
 
 
@@ -29,6 +29,27 @@ class QuizKey(MystDirective):
                 mark = "**key**" if o["correct"] else "distractor"
                 lines.append(f"- {letter} ({mark}): {o['text']} — *{feedback_markdown(o['feedback'], it['seed'])}*")
             lines.append("")
+        return self.parse_myst("\n".join(lines))
+
+
+class DiscussionPrompts(MystDirective):
+    """```{discussion-prompts} 01_soviets``` — the lesson plan's discussion prompts, each with
+    what good answers contain, from the ``deck: discussion:`` data of its front matter (the
+    lesson's projector deck shows the same prompts: one source for both)."""
+
+    required_arguments = 1
+
+    def run(self):
+        instructor_only(self)
+        self.env.note_dependency(str(lessons.path(self.arguments[0])))
+        try:
+            deck = lessons.deck(self.arguments[0])
+        except lessons.LessonError as exc:
+            raise self.error(str(exc)) from None
+        lines = []
+        for n, p in enumerate(deck.discussion, 1):
+            lines += [f"**{n}. {p.prompt}**", "", "What good answers contain:", ""]
+            lines += [f"- {a}" for a in p.answers] + [""]
         return self.parse_myst("\n".join(lines))
 
 

@@ -65,7 +65,7 @@ def _table(meta: dict, name: str, qid: str) -> dict | None:
         or ("rows" in table and not strings(table["rows"]))
     ):
         raise ValueError(
-            f"{name}: {qid}'s table must be {{\"columns\": [headings], \"rows\": [first-column labels]}} "
+            f'{name}: {qid}\'s table must be {{"columns": [headings], "rows": [first-column labels]}} '
             f"(rows optional, every entry a non-empty string); got {table!r}"
         )
     return {"columns": list(table["columns"]), "rows": list(table.get("rows", []))}

@@ -27,9 +27,11 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/course build-book
 
-# Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, printed by Chromium.
+# Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, and the printables
+# each lesson plan names into _build/handouts/printables/ (teachers only), printed by Chromium.
 handouts: book chromium
 	$(BIN)/course handouts
+	$(BIN)/course printables
 
 instructor: $(STAMP)
 	$(BIN)/course build-instructor

@@ -125,7 +125,8 @@ def _entries(slug: str) -> list:
 
 
 def _name(slug: str) -> str:
-    return str(plan_path(slug).relative_to(paths.ROOT))
+    path = plan_path(slug)
+    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
 
 
 def load(slug: str) -> list:

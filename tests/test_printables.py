@@ -14,6 +14,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.errors import SphinxError
 from test_handouts import PAGE_SIZES, fold, outside_margins
 
 from course.content import chapters, paths, questions, seeds
@@ -269,3 +270,43 @@ def test_a_printable_too_wide_for_the_paper_is_refused(browser, tmp_path, monkey
     with pytest.raises(handouts.HandoutError, match=rf"instructor/{slug}_lesson\.md: printables \(a4\): too wide"):
         printables.build(tmp_path / "out", slugs=[slug], browser=browser)
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- the plans' link, on a tiny book
+
+
+def lesson_page(src: Path) -> None:
+    (src / "instructor").mkdir()
+    (src / "instructor" / "lesson.md").write_text(
+        "# Lesson\n\nPrintables ({printables}`01_soviets`).\n", encoding="utf-8"
+    )
+    (src / "index.md").write_text("# Index\n\n```{toctree}\ninstructor/lesson\n```\n", encoding="utf-8")
+
+
+def test_the_printables_role_links_a_plan_to_its_pdfs(tiny_book, tmp_path):
+    folder = tmp_path / "printed"
+    folder.mkdir()
+    for size in handouts.SIZES:
+        (folder / printables.pdf_name("01_soviets", size)).write_bytes(b"%PDF-1.4\n")
+    overrides = {"nitpicky": True, "course_edition": "instructor", "course_printables": str(folder)}
+    app = tiny_book("instructor", lesson_page, warningiserror=True, confoverrides=overrides)
+    app.build()
+    page = BeautifulSoup((Path(app.outdir) / "instructor" / "lesson.html").read_text(encoding="utf-8"), "html.parser")
+    links = [(a.get_text(), a["href"]) for a in page.select("a.course-printables")]
+    assert links == [("A4", "../printables/01_soviets-a4.pdf"), ("US Letter", "../printables/01_soviets-letter.pdf")]
+
+
+@pytest.mark.parametrize(
+    "printed, message",
+    [("none", "no 01_soviets-a4.pdf, 01_soviets-letter.pdf in"), ("no folder", "only the instructor edition prints")],
+)
+def test_the_printables_role_fails_the_build_without_its_pdfs(tiny_book, tmp_path, printed, message):
+    """A plan never links to nothing: no PDF printed for it, or a build that prints none (the
+    student edition), is an error naming the role."""
+    overrides = {"nitpicky": True, "course_edition": "instructor"}
+    if printed == "none":
+        (tmp_path / "printed").mkdir()
+        overrides["course_printables"] = str(tmp_path / "printed")
+    app = tiny_book("instructor", lesson_page, warningiserror=True, confoverrides=overrides)
+    with pytest.raises(SphinxError, match=re.escape(message)):
+        app.build()

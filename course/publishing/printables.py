@@ -287,6 +287,13 @@ def _question_html(text: str) -> markupsafe.Markup:
     return markupsafe.Markup(str(soup))
 
 
+def _inline_html(text: str) -> markupsafe.Markup:
+    """A line of MyST (a chapter's title, with its italics) as HTML, without a paragraph."""
+    text = re.sub(r"^(\d+)\.", r"\1\\.", text)  # "4. The Nature…" is a title, not a list
+    soup = BeautifulSoup(markdown.markdown(text), "html.parser")
+    return markupsafe.Markup("".join(str(c) for c in soup.p.contents) if soup.p else str(soup))
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -307,7 +314,7 @@ def lesson_html(slug: str, size: str) -> str:
         .get_template("printables.html.jinja")
         .render(
             size=handouts.SIZES[size],
-            title=chapters.title(page.read_text(encoding="utf-8")),
+            title=_inline_html(chapters.title(page.read_text(encoding="utf-8"))),
             seed=dict(seeds.chapters())[slug],
             printables=load(slug),
             css=markupsafe.Markup((TEMPLATES / "printables.css").read_text(encoding="utf-8")),
@@ -325,6 +332,8 @@ def build(out: Path, slugs=None, browser=None) -> list[Path]:
     plan is checked before anything is printed, so a mistake in one writes nothing."""
     chosen = [s for s in lessons() if slugs is None or s in slugs]
     pages = {(slug, size): lesson_html(slug, size) for slug in chosen for size in handouts.SIZES}
+    if not pages:
+        return []
     written = []
     with handouts.chromium(browser) as b, handouts.offline_page(b) as page:
         printed = {

@@ -64,6 +64,10 @@ def instructor_files(out: Path) -> tuple[Path, Path]:
 def build_instructor(out: Path) -> int:
     from course.publishing import handouts, printables
 
+    # Afresh: a plan that no longer names printables has none; and the folder exists even
+    # when no plan names any (Sphinx's html_extra_path must exist).
+    shutil.rmtree(printables_dir(out), ignore_errors=True)
+    printables_dir(out).mkdir(parents=True)
     try:
         printables.build(printables_dir(out))
     except (printables.PrintablesError, handouts.HandoutError) as exc:

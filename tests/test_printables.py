@@ -283,11 +283,12 @@ def test_a_printable_too_wide_for_the_paper_is_refused(browser, tmp_path, monkey
 
 
 def lesson_page(src: Path) -> None:
-    (src / "instructor").mkdir()
-    (src / "instructor" / "lesson.md").write_text(
-        "# Lesson\n\nPrintables ({printables}`01_soviets`).\n", encoding="utf-8"
-    )
-    (src / "index.md").write_text("# Index\n\n```{toctree}\ninstructor/lesson\n```\n", encoding="utf-8")
+    """A plan one folder down, as instructor/NN_slug_lesson.md is. The folder has another name:
+    a student-edition build earlier in the same test process leaves "instructor/**" in Sphinx's
+    shared default of exclude_patterns (course.book's on_config_inited appends to it in place)."""
+    (src / "plans").mkdir()
+    (src / "plans" / "lesson.md").write_text("# Lesson\n\nPrintables ({printables}`01_soviets`).\n", encoding="utf-8")
+    (src / "index.md").write_text("# Index\n\n```{toctree}\nplans/lesson\n```\n", encoding="utf-8")
 
 
 def test_the_printables_role_links_a_plan_to_its_pdfs(tiny_book, tmp_path):
@@ -298,7 +299,7 @@ def test_the_printables_role_links_a_plan_to_its_pdfs(tiny_book, tmp_path):
     overrides = {"nitpicky": True, "course_edition": "instructor", "course_printables": str(folder)}
     app = tiny_book("instructor", lesson_page, warningiserror=True, confoverrides=overrides)
     app.build()
-    page = BeautifulSoup((Path(app.outdir) / "instructor" / "lesson.html").read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup((Path(app.outdir) / "plans" / "lesson.html").read_text(encoding="utf-8"), "html.parser")
     links = [(a.get_text(), a["href"]) for a in page.select("a.course-printables")]
     assert links == [("A4", "../printables/01_soviets-a4.pdf"), ("US Letter", "../printables/01_soviets-letter.pdf")]
 

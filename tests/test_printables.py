@@ -162,6 +162,7 @@ BAD = [
         "printables[0].events: no event 'no-such' in data/timeline.csv",
     ),
     ("{kind: timeline, events: [commune-1871], blank: [nep-1921]}", "printables[0].blank: 'all' or a list"),
+    ("{kind: timeline, events: [commune-1871], blank: some}", "printables[0].blank: 'all' or a list"),
     (
         "{kind: jigsaw, segments: ['4-9', '10-99']}",
         "printables[0].segments[1]: ¶10-99 is outside seed 000, which has ¶1–28",
@@ -175,6 +176,7 @@ BAD = [
     ("{kind: passages, texts: [{seed: '999', paras: '1'}]}", "printables[0].texts[0].seed: unknown seed '999'"),
     ("{kind: passages, texts: [{seed: '000', paras: '29'}]}", "printables[0].texts[0].paras: ¶29 is outside seed 000"),
     ("{kind: handout}", "printables[0]: kind must be one of timeline, jigsaw, table, passages"),
+    ("{kind: table, question: Q5", "the front matter is not valid YAML"),
     ("{kind: table, question: Q5, colour: red}", "printables[0]: unknown key(s) colour for a table"),
 ]
 

@@ -33,6 +33,7 @@ from pathlib import Path
 import jinja2
 import markdown
 import markupsafe
+import yaml
 from bs4 import BeautifulSoup
 
 from course.content import chapters, data, paths, questions, seeds
@@ -42,6 +43,7 @@ from course.publishing import handouts
 TEMPLATES = Path(__file__).parent / "templates"
 KEY = "printables"
 KINDS = ("timeline", "jigsaw", "table", "passages")
+KEYS = {"timeline": {"events", "blank"}, "jigsaw": {"segments"}, "table": {"question"}, "passages": {"texts", "beside"}}
 RANGE = re.compile(r"^(\d+)(?:\s*[-–]\s*(\d+))?$")
 
 
@@ -116,7 +118,7 @@ def _entries(slug: str) -> list:
     path = plan_path(slug)
     try:
         front = chapters.front_matter(path.read_text(encoding="utf-8"))
-    except Exception as exc:  # yaml's errors say the line
+    except yaml.YAMLError as exc:  # its message says the line
         raise PrintablesError(f"{_name(slug)}: the front matter is not valid YAML: {exc}") from None
     entries = front.get(KEY) or []
     if not isinstance(entries, list):
@@ -142,9 +144,7 @@ def load(slug: str) -> list:
         if not isinstance(entry, dict) or entry.get("kind") not in KINDS:
             raise PrintablesError(f"{where}: kind must be one of {', '.join(KINDS)}")
         kind = entry["kind"]
-        allowed = {"timeline": {"events", "blank"}, "jigsaw": {"segments"}, "table": {"question"}}.get(
-            kind, {"texts", "beside"}
-        )
+        allowed = KEYS[kind]
         if extra := sorted(set(entry) - allowed - {"kind"}):
             raise PrintablesError(f"{where}: unknown key(s) {', '.join(extra)} for a {kind} (known: {sorted(allowed)})")
         out.append(READERS[kind](entry, where, slug, seed))
@@ -160,8 +160,8 @@ def _timeline(entry: dict, where: str, slug: str, seed: str) -> Timeline:
         raise PrintablesError(f"{where}.events: no event {', '.join(map(repr, unknown))} in data/timeline.csv")
     blank = entry.get("blank", [])
     blank = ids if blank == "all" else blank
-    if not isinstance(blank, list) or (stray := [b for b in blank if b not in ids]):
-        raise PrintablesError(f"{where}.blank: 'all' or a list of the events above (not {stray if blank else blank!r})")
+    if not isinstance(blank, list) or any(b not in ids for b in blank):
+        raise PrintablesError(f"{where}.blank: 'all' or a list of the events above, not {blank!r}")
     events = sorted((rows[i] for i in ids), key=lambda r: (r["start"], r["end"]))
     return Timeline(
         tuple(

@@ -28,9 +28,11 @@ book: $(STAMP)
 	$(BIN)/course build-book
 
 # Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, printed by Chromium;
-# each lesson's projector deck (reveal.js from npm, offline) into _build/handouts/decks/.
+# the printables each lesson plan names into _build/handouts/printables/ (teachers only); each
+# lesson's projector deck (reveal.js from npm, offline) into _build/handouts/decks/.
 handouts: book chromium $(NODE_STAMP)
 	$(BIN)/course handouts
+	$(BIN)/course printables
 	$(BIN)/course decks
 
 instructor: $(STAMP)

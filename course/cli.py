@@ -312,6 +312,15 @@ def cmd_decks(a) -> int:
         print(f"course decks: {e}", file=sys.stderr)
         return 1
     print(f"Wrote {len(written)} lesson decks to {a.out} (open {a.out / 'index.html'})")
+def cmd_printables(a) -> int:
+    from course.publishing import handouts, printables
+
+    try:
+        written = printables.build(a.out)
+    except (printables.PrintablesError, handouts.HandoutError) as e:
+        print(f"course printables: {e}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(written)} PDFs of the lessons' printables to {a.out}")
     return 0
 
 
@@ -575,6 +584,16 @@ def main(argv=None) -> int:
     )
     dk.add_argument("--out", type=Path, default=paths.BUILD / "handouts" / "decks", help="where the decks go")
     dk.set_defaults(func=cmd_decks)
+    pr = sub.add_parser(
+        "printables",
+        help="print the printables each lesson plan names (PDF, A4 and US Letter), for teachers",
+        description="Reads the printables: list in the front matter of each instructor/<slug>_lesson.md "
+        "(timeline strips from data/timeline.csv, jigsaw cards and passages from the seeds, table "
+        "templates from the guided questions), checks it, and prints one PDF per lesson with headless "
+        "Chromium. The instructor edition (course build-instructor) prints and links them itself.",
+    )
+    pr.add_argument("--out", type=Path, default=paths.BUILD / "handouts" / "printables", help="where the PDFs go")
+    pr.set_defaults(func=cmd_printables)
 
     x = sub.add_parser(
         "export-quiz",

@@ -183,8 +183,11 @@ def _is_title(quote: str) -> bool:
 
 
 def _paragraphs(text: str) -> list[str]:
-    """A page's prose paragraphs, without code blocks, inline code or directive options."""
+    """A page's prose paragraphs, without code blocks, inline code, directive options or a
+    notebook cell's metadata line (``+++ {"table": …}``: data no reader sees, such as the column
+    headings of a table template)."""
     text = re.sub(r"^(```|~~~).*?^\1", " ", text, flags=re.M | re.S)
+    text = re.sub(r"^\+\+\+.*$", " ", text, flags=re.M)
     text = re.sub(r"`[^`\n]*`", " ", text)
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
 

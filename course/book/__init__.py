@@ -5,7 +5,7 @@ the parts together.
   exercises, instructor-only keys);
 - ``assets``: what pages load; ``a11y``: fixes to the theme's markup; ``launch``: the notebook
   buttons and the published notebooks; ``edition``: the footer's edition, the edition mark and
-  the redirects.
+  the redirects; ``printables``: a lesson plan's links to its printables (instructor edition).
 
 It reads content through ``course.content`` and never writes to the source tree except the
 exercise downloads under ``_build/``.
@@ -19,7 +19,7 @@ from docutils import nodes
 from sphinx.errors import ExtensionError
 
 from course import project
-from course.book import a11y, assets, edition, launch
+from course.book import a11y, assets, edition, launch, printables
 from course.book.directives import answers, exercise, reading, reference
 from course.content import banks, paths, seeds
 
@@ -117,6 +117,8 @@ PRIORITY = {
 def setup(app):
     app.add_config_value("course_edition", "student", "env")
     app.add_config_value("course_redirects", "links/redirects.yml", "html")
+    app.add_config_value("course_printables", "", "env")  # set by the instructor build only
+    app.add_role("printables", printables.role)
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     for event, handlers in HANDLERS.items():

@@ -7,6 +7,13 @@ their wording: in the MyST source the line before the cell is ::
     +++ {"tags": ["answer"], "answer": "Q1"}
 
 naming what the cell answers: a question (``Q1``) or a section (``warm-up``, ``exit-ticket``).
+A question that asks for a table says its shape in the metadata of its heading's cell, so the
+table template a teacher prints is made from the question itself (``course.publishing.printables``)::
+
+    +++ {"table": {"columns": ["Demand (¶)", "Continues"], "rows": ["1", "2"]}}
+
+``columns`` are the headings; ``rows`` (optional) the labels of the first column, else the
+template has empty rows.
 The metadata goes with the cell into every notebook a student opens (the book's downloads,
 Colab, Binder, a released copy) and shows nowhere, so a teacher's tool can collect each answer
 by its id whatever the student wrote in the cell. The model answer lives apart, in
@@ -39,6 +46,29 @@ class Question:
     bloom: str
     skill: str
     text: str
+    table: dict | None = None  # {"columns": [...], "rows": [...]}: the table the question asks for
+
+
+def _table(meta: dict, name: str, qid: str) -> dict | None:
+    """The table a question asks for, from its heading cell's metadata, checked."""
+    table = meta.get("table")
+    if table is None:
+        return None
+
+    def strings(value) -> bool:
+        return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v.strip() for v in value)
+
+    if (
+        not isinstance(table, dict)
+        or set(table) - {"columns", "rows"}
+        or not strings(table.get("columns"))
+        or ("rows" in table and not strings(table["rows"]))
+    ):
+        raise ValueError(
+            f'{name}: {qid}\'s table must be {{"columns": [headings], "rows": [first-column labels]}} '
+            f"(rows optional, every entry a non-empty string); got {table!r}"
+        )
+    return {"columns": list(table["columns"]), "rows": list(table.get("rows", []))}
 
 
 def notebook_path(chapter: str):
@@ -104,7 +134,8 @@ def guided_questions(chapter: str, nb=None) -> list[Question]:
                 f'"{ANSWER_KEY}": "{qid}"}})'
             )
         text = "\n\n".join([sources[n][m.end() :], *sources[n + 1 : a]]).strip()
-        out.append(Question(qid, m.group(2), m.group(3), text))
+        table = _table(nb.cells[n].get("metadata") or {}, name, qid)
+        out.append(Question(qid, m.group(2), m.group(3), text, table))
     stray = sorted(set(answers) - {q.id for q in out} - set(SECTION_ANSWERS))
     if stray:
         raise ValueError(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import html
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,43 +194,63 @@ def published(slugs=None) -> list[str]:
 def build(site: Path, out: Path, slugs=None, browser=None) -> list[Path]:
     """Write ``out/<slug>-a4.pdf`` and ``out/<slug>-letter.pdf`` for every published chapter,
     with ``browser`` (a Playwright Chromium) or a headless Chromium of its own."""
+    with chromium(browser) as b:
+        return _print(b, site, out, slugs)
+
+
+@contextmanager
+def chromium(browser=None):
+    """``browser`` if given, else a headless Chromium of its own, closed afterwards."""
     if browser is not None:
-        return _print(browser, site, out, slugs)
+        yield browser
+        return
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         raise HandoutError(f"{CHROMIUM} is missing: the handouts are printed by Chromium (apt-get install chromium)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        own = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
-            return _print(browser, site, out, slugs)
+            yield own
         finally:
-            browser.close()
+            own.close()
+
+
+@contextmanager
+def offline_page(browser):
+    """A page that loads nothing from anywhere: what it prints is self-contained."""
+    page = browser.new_page()
+    try:
+        page.route("**/*", lambda r: r.abort() if not r.request.url.startswith("data:") else r.continue_())
+        yield page
+    finally:
+        page.close()
+
+
+def print_pdf(page, content: str, size: str, footer_html: str, what: str) -> bytes:
+    """``content`` (a self-contained HTML page) printed on paper of ``size`` with Chromium's
+    footer ``footer_html``; refused if anything in it is wider than the text area."""
+    page.set_viewport_size({"width": TEXT_WIDTH_PX[size], "height": 1000})
+    page.set_content(content, wait_until="load")
+    page.emulate_media(media="print")
+    if wide := page.evaluate(TOO_WIDE):
+        raise HandoutError(f"{what} ({size}): too wide for the paper: " + "; ".join(wide[:5]))
+    return page.pdf(
+        prefer_css_page_size=True,
+        display_header_footer=True,
+        header_template="<span></span>",
+        footer_template=footer_html,
+        print_background=False,
+    )
 
 
 def _print(browser, site: Path, out: Path, slugs) -> list[Path]:
     written = []
-    page = browser.new_page()
-    try:
-        # The handout is self-contained: nothing may load from anywhere.
-        page.route("**/*", lambda r: r.abort() if not r.request.url.startswith("data:") else r.continue_())
+    with offline_page(browser) as page:
         for slug in published(slugs):
             for size in SIZES:
-                page.set_viewport_size({"width": TEXT_WIDTH_PX[size], "height": 1000})
-                page.set_content(handout_html(site, slug, size), wait_until="load")
-                page.emulate_media(media="print")
-                if wide := page.evaluate(TOO_WIDE):
-                    raise HandoutError(f"{slug} ({size}): too wide for the paper: " + "; ".join(wide[:5]))
-                pdf = page.pdf(
-                    prefer_css_page_size=True,
-                    display_header_footer=True,
-                    header_template="<span></span>",
-                    footer_template=footer(slug),
-                    print_background=False,
-                )
+                pdf = print_pdf(page, handout_html(site, slug, size), size, footer(slug), slug)
                 target = out / f"{slug}-{size}.pdf"
                 write_atomic(target, pdf)
                 written.append(target)
-    finally:
-        page.close()
     return written

@@ -7,12 +7,18 @@ run and stops excluding ``instructor/``) and an extra "For instructors" part in 
 The hidden tests (``instructor/hidden-tests/<id>/tests.py``, what a teacher grades with) are
 not pages; an edition's instructor archive carries them in a ``hidden-tests/`` folder beside
 the pages (``add_hidden_tests``). No student part ever does.
+
+The printables the lesson plans name (``printables``) are printed before the build into a
+folder of the output (``printables_dir``), which the generated config gives Sphinx as an extra
+path (copied to ``printables/`` in the site) and as ``course_printables``, where the plans'
+``{printables}`` links look for them. The student build has neither.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -20,11 +26,25 @@ import yaml
 from course import project
 from course.content import paths
 
+PRINTABLES = "printables"  # the printables' folder in the built site
+
+
+def printables_dir(out: Path) -> Path:
+    """Where the instructor build's printables are printed: ``printables/`` inside a folder
+    whose contents Sphinx copies into the site's root (``html_extra_path``)."""
+    return out / "extra" / PRINTABLES
+
 
 def instructor_files(out: Path) -> tuple[Path, Path]:
     config = project.book_config()
     config["title"] = f"{config['title']} — Instructor edition"
-    config.setdefault("sphinx", {}).setdefault("config", {})["course_edition"] = "instructor"
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config["course_edition"] = "instructor"
+    sphinx_config["course_printables"] = str(printables_dir(out).resolve())
+    sphinx_config["html_extra_path"] = [
+        *sphinx_config.get("html_extra_path", []),
+        str(printables_dir(out).parent.resolve()),
+    ]
     toc = project.toc()
     toc["parts"].append(
         {
@@ -42,6 +62,17 @@ def instructor_files(out: Path) -> tuple[Path, Path]:
 
 
 def build_instructor(out: Path) -> int:
+    from course.publishing import handouts, printables
+
+    # Afresh: a plan that no longer names printables has none; and the folder exists even
+    # when no plan names any (Sphinx's html_extra_path must exist).
+    shutil.rmtree(printables_dir(out), ignore_errors=True)
+    printables_dir(out).mkdir(parents=True)
+    try:
+        printables.build(printables_dir(out))
+    except (printables.PrintablesError, handouts.HandoutError) as exc:
+        print(f"course build-instructor: {exc}", file=sys.stderr)
+        return 1
     cfg, tc = instructor_files(out)
     cmd = project.build_command(paths.ROOT, out=out, config=cfg, toc_file=tc)
     code = subprocess.call(cmd)

@@ -24,8 +24,10 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 # The jupyter-book command line is written once, in course/project.py (build_command).
+# Draft chapters are left out; make book DRAFTS=1 builds a preview with them into
+# _build/drafts/_build/html for their authors (never published).
 book: $(STAMP)
-	$(BIN)/course build-book
+	$(BIN)/course build-book $(if $(DRAFTS),--drafts)
 
 # Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, printed by Chromium.
 handouts: book chromium

@@ -282,7 +282,13 @@ def cmd_build_book(a) -> int:
             file=sys.stderr,
         )
         return 1
-    return subprocess.call(project.build_command(paths.ROOT))
+    if not a.drafts:
+        return subprocess.call(project.build_command(paths.ROOT))
+    out = paths.BUILD / "drafts"
+    code = subprocess.call(project.build_command(paths.ROOT, out=out, config=project.drafts_config(out)))
+    if code == 0:
+        print(f"Preview with the draft chapters (not for students): {out / '_build' / 'html' / 'index.html'}")
+    return code
 
 
 def cmd_build_instructor(a) -> int:
@@ -533,7 +539,14 @@ def main(argv=None) -> int:
         "build-book",
         help="build the student site into _build/html (make book)",
         description="jupyter-book with warnings as errors, the one command line "
-        "every build of the book uses (course/project.py).",
+        "every build of the book uses (course/project.py). Draft chapters (course new-chapter, "
+        "until their banner goes) are left out of the student site.",
+    )
+    bb.add_argument(
+        "--drafts",
+        action="store_true",
+        help="build a preview with the draft chapters in, into _build/drafts/_build/html (make book DRAFTS=1); "
+        "the deploy refuses to publish it",
     )
     bb.set_defaults(func=cmd_build_book)
 

@@ -30,8 +30,10 @@ book: $(STAMP)
 	$(BIN)/course build-book $(if $(DRAFTS),--drafts)
 
 # Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, printed by Chromium.
+# The whole course as one PDF for reading offline: course-a4.pdf, course-letter.pdf (book-pdf).
 handouts: book chromium
 	$(BIN)/course handouts
+	$(BIN)/course book-pdf
 
 instructor: $(STAMP)
 	$(BIN)/course build-instructor

@@ -309,6 +309,17 @@ def cmd_handouts(a) -> int:
     return 0
 
 
+def cmd_book_pdf(a) -> int:
+    from course.publishing import book_pdf, handouts
+
+    try:
+        written = book_pdf.build(a.site, a.out)
+    except handouts.HandoutError as e:
+        print(f"course book-pdf: {e}", file=sys.stderr)
+        return 1
+    return _listed(written)
+
+
 def cmd_export_quiz(a) -> int:
     from course.publishing.lms import ExportError, export
 
@@ -564,6 +575,17 @@ def main(argv=None) -> int:
     h.add_argument("--site", type=Path, default=paths.BUILD / "html", help="the built site (default _build/html)")
     h.add_argument("--out", type=Path, default=paths.BUILD / "handouts", help="where the PDFs go")
     h.set_defaults(func=cmd_handouts)
+
+    bp = sub.add_parser(
+        "book-pdf",
+        help="print the whole course as one PDF (A4 and US Letter) from the built site, for reading offline",
+        description="Reads the built student site (make book) and prints, with headless Chromium, "
+        "course-a4.pdf and course-letter.pdf: the introduction and syllabus, every published "
+        "chapter's reading page and the reference pages, with links that lead inside the file.",
+    )
+    bp.add_argument("--site", type=Path, default=paths.BUILD / "html", help="the built site (default _build/html)")
+    bp.add_argument("--out", type=Path, default=paths.BUILD / "handouts", help="where the PDFs go")
+    bp.set_defaults(func=cmd_book_pdf)
 
     x = sub.add_parser(
         "export-quiz",

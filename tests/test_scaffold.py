@@ -360,12 +360,16 @@ def test_a_draft_has_the_files_of_a_chapter_for_teachers_and_tools(made):
     assert "## 50-minute plan" in lesson and "## 90-minute plan" in lesson and scaffold.DRAFT_CLASS in lesson
 
 
-def test_a_draft_gets_no_reading_handout(made):
-    from course.publishing import handouts
+def test_a_draft_gets_no_reading_handout_and_no_place_in_the_course_pdf(made):
+    from course.publishing import book_pdf, handouts
 
     with paths.using(made.repo):
         assert handouts.published() == [slug for slug, _ in seeds.chapters() if not chapters.draft(slug)]
         assert SLUG not in handouts.published() and SLUG in dict(seeds.chapters())
+        assert f"chapters/{SLUG}" not in book_pdf.pages()
+        assert [f"chapters/{slug}" for slug in handouts.published()] == [
+            p for p in book_pdf.pages() if p.startswith("chapters/")
+        ]
 
 
 def test_the_notebooks_sample_check_knows_the_texts_longest_paragraph(made):

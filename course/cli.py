@@ -657,7 +657,8 @@ def main(argv=None) -> int:
         "release-edition",
         help="cut a versioned edition into dist/<version>/",
         description="From a clean git tree only: builds the student site and the "
-        "instructor edition, writes the student repository and the quiz exports, and "
+        "instructor edition, writes the student repository and the quiz exports, prints the "
+        "handouts (make handouts) from the student site, and "
         "zips each as dist/<version>/<name>-<version>-<part>.zip with a SHA256SUMS "
         "file. VERSION must be the version in pyproject.toml, and CHANGELOG.md must "
         "have an entry for it. Exit status 2, with nothing written, if refused.",

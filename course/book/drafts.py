@@ -32,7 +32,7 @@ def hidden(config) -> set[str]:
     """The slugs of the chapters this build leaves out (none in an edition that shows drafts)."""
     if shows_drafts(config):
         return set()
-    return {slug for slug, _ in seeds.chapters() if chapters.draft(slug)}
+    return {slug for slug, _ in seeds.chapters()} - set(chapters.published())
 
 
 def _under(site_map, docname: str) -> list[str]:
@@ -44,6 +44,8 @@ def _under(site_map, docname: str) -> list[str]:
 
 
 def leave_out_drafts(app, config) -> None:
+    """Take the hidden drafts, each with the pages under it (its notebook, its exercise), out of
+    the parsed toc and out of the files Sphinx reads."""
     site_map = getattr(config, "external_site_map", None)
     drafts = hidden(config)
     if site_map is None or not drafts:

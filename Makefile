@@ -24,14 +24,18 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 # The jupyter-book command line is written once, in course/project.py (build_command).
+# Draft chapters are left out; make book DRAFTS=1 builds a preview with them into
+# _build/drafts/_build/html for their authors (never published).
 book: $(STAMP)
-	$(BIN)/course build-book
+	$(BIN)/course build-book $(if $(DRAFTS),--drafts)
 
-# Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, printed by Chromium;
-# the printables each lesson plan names into _build/handouts/printables/ (teachers only); each
+# Each chapter's reading handout (PDF, A4 and US Letter) into _build/handouts/, printed by Chromium,
+# and the whole course as one PDF for reading offline (course-a4.pdf, course-letter.pdf); the
+# printables each lesson plan names into _build/handouts/printables/ (teachers only); each
 # lesson's projector deck (reveal.js from npm, offline) into _build/handouts/decks/.
 handouts: book chromium $(NODE_STAMP)
 	$(BIN)/course handouts
+	$(BIN)/course book-pdf
 	$(BIN)/course printables
 	$(BIN)/course decks
 
@@ -39,8 +43,9 @@ instructor: $(STAMP)
 	$(BIN)/course build-instructor
 
 # An edition for a term: make release VERSION=x.y.z (the version in pyproject.toml), from a
-# clean tree; archives and SHA256SUMS in dist/<version>/. See teachers/publishing.md.
-release: $(STAMP)
+# clean tree; archives and SHA256SUMS in dist/<version>/, the handouts' PDFs among them (printed
+# by Chromium from the edition's own student site). See teachers/publishing.md.
+release: $(STAMP) chromium
 	$(BIN)/course release-edition --version "$(VERSION)"
 
 # Record the built site's new addresses in links/addresses.txt (when a change is intended).

@@ -282,7 +282,13 @@ def cmd_build_book(a) -> int:
             file=sys.stderr,
         )
         return 1
-    return subprocess.call(project.build_command(paths.ROOT))
+    if not a.drafts:
+        return subprocess.call(project.build_command(paths.ROOT))
+    out = paths.BUILD / "drafts"
+    code = subprocess.call(project.build_command(paths.ROOT, out=out, config=project.drafts_config(out)))
+    if code == 0:
+        print(f"Preview with the draft chapters (not for students): {out / '_build' / 'html' / 'index.html'}")
+    return code
 
 
 def cmd_build_instructor(a) -> int:
@@ -312,6 +318,8 @@ def cmd_decks(a) -> int:
         print(f"course decks: {e}", file=sys.stderr)
         return 1
     print(f"Wrote {len(written)} lesson decks to {a.out} (open {a.out / 'index.html'})")
+
+
 def cmd_printables(a) -> int:
     from course.publishing import handouts, printables
 
@@ -322,6 +330,17 @@ def cmd_printables(a) -> int:
         return 1
     print(f"Wrote {len(written)} PDFs of the lessons' printables to {a.out}")
     return 0
+
+
+def cmd_book_pdf(a) -> int:
+    from course.publishing import book_pdf, handouts
+
+    try:
+        written = book_pdf.build(a.site, a.out)
+    except handouts.HandoutError as e:
+        print(f"course book-pdf: {e}", file=sys.stderr)
+        return 1
+    return _listed(written)
 
 
 def cmd_export_quiz(a) -> int:
@@ -554,7 +573,14 @@ def main(argv=None) -> int:
         "build-book",
         help="build the student site into _build/html (make book)",
         description="jupyter-book with warnings as errors, the one command line "
-        "every build of the book uses (course/project.py).",
+        "every build of the book uses (course/project.py). Draft chapters (course new-chapter, "
+        "until their banner goes) are left out of the student site.",
+    )
+    bb.add_argument(
+        "--drafts",
+        action="store_true",
+        help="build a preview with the draft chapters in, into _build/drafts/_build/html (make book DRAFTS=1); "
+        "the deploy refuses to publish it",
     )
     bb.set_defaults(func=cmd_build_book)
 
@@ -594,6 +620,16 @@ def main(argv=None) -> int:
     )
     pr.add_argument("--out", type=Path, default=paths.BUILD / "handouts" / "printables", help="where the PDFs go")
     pr.set_defaults(func=cmd_printables)
+    bp = sub.add_parser(
+        "book-pdf",
+        help="print the whole course as one PDF (A4 and US Letter) from the built site, for reading offline",
+        description="Reads the built student site (make book) and prints, with headless Chromium, "
+        "course-a4.pdf and course-letter.pdf: the introduction and syllabus, every published "
+        "chapter's reading page and the reference pages, with links that lead inside the file.",
+    )
+    bp.add_argument("--site", type=Path, default=paths.BUILD / "html", help="the built site (default _build/html)")
+    bp.add_argument("--out", type=Path, default=paths.BUILD / "handouts", help="where the PDFs go")
+    bp.set_defaults(func=cmd_book_pdf)
 
     x = sub.add_parser(
         "export-quiz",
@@ -665,7 +701,8 @@ def main(argv=None) -> int:
         "release-edition",
         help="cut a versioned edition into dist/<version>/",
         description="From a clean git tree only: builds the student site and the "
-        "instructor edition, writes the student repository and the quiz exports, and "
+        "instructor edition, writes the student repository and the quiz exports, prints the "
+        "handouts (make handouts) from the student site, and "
         "zips each as dist/<version>/<name>-<version>-<part>.zip with a SHA256SUMS "
         "file. VERSION must be the version in pyproject.toml, and CHANGELOG.md must "
         "have an entry for it. Exit status 2, with nothing written, if refused.",

@@ -120,6 +120,20 @@ def install_source(root: Path | None = None) -> str:
     return f"course @ https://github.com/{org}/{repo}/archive/refs/tags/v{version(root)}.zip"
 
 
+def drafts_config(out: Path, root: Path | None = None) -> Path:
+    """A ``_config.yml`` for the authors' build (``course build-book --drafts``), written into
+    ``out/config/``: the student site with the draft chapters in (``course_edition: drafts``,
+    see ``course.book.drafts``), titled as a preview. Its pages are marked ``drafts``, not
+    ``student``, so the deploy workflow refuses to publish it."""
+    config = book_config(root)
+    config["title"] = f"{config['title']} — Preview with drafts"
+    config.setdefault("sphinx", {}).setdefault("config", {})["course_edition"] = "drafts"
+    target = Path(out) / "config" / "_config.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return target
+
+
 # Every build of the book: warnings are errors (-W), every reference must resolve (-n), and all
 # warnings are reported before it fails (--keep-going).
 BUILD_FLAGS = ("-W", "-n", "--keep-going")

@@ -53,3 +53,28 @@ def test_capstone_prompt_is_public_and_its_rubric_is_instructor_only(student_sit
     descriptor = "Three texts used, or four with most claims uncited"
     assert descriptor in rubric
     assert not any(descriptor in p.read_text(encoding="utf-8") for p in student_site.rglob("*.html"))
+
+
+def test_term_plan_places_every_lesson_and_shows_the_weights_file(instructor_site, student_site):
+    """The twelve-week plan (instructor edition only) links each chapter's lesson plan and the
+    essay's rubric, cites its readings from the bibliography, and shows the weights as the file
+    the gradebook reads (tests/test_marking checks that the gradebook accepts it)."""
+    import csv
+
+    page = BeautifulSoup((instructor_site / "instructor" / "term-plan.html").read_text(encoding="utf-8"), "html.parser")
+    article = page.select_one("article.bd-article")
+    links = {a["href"].split("#")[0] for a in article.select("a[href]")}
+    for slug in chapters.published():
+        assert f"{slug}_lesson.html" in links, slug
+    assert "synthesis_rubric.html" in links
+    cited = {a["href"].split("#")[1] for a in article.select("a[href*='bibliography.html#cite-']")}
+    assert {"cite-trotsky1937revolution", "cite-lenin1917state", "cite-trotsky1938death"} <= cited
+    weeks = [tr for tr in article.select("table")[0].select("tbody tr")]
+    assert 10 <= len(weeks) <= 12
+    with open(paths.INSTRUCTOR / "term-weights.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    shown = [
+        [" ".join(c.get_text().split()) for c in tr.select("th, td")] for tr in article.select("table")[1].select("tr")
+    ]
+    assert shown == rows
+    assert not (student_site / "instructor").exists()

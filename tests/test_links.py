@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course.content import banks, paths, seeds
+from course.content import banks, chapters, paths, seeds
 from course.publishing import addresses, edition
 
 BIN = Path(sys.executable).parent
@@ -48,7 +48,10 @@ def test_every_recorded_address_leads_somewhere_and_every_address_is_recorded(st
 
 def test_the_record_holds_every_chapter_paragraph_quiz_item_and_cited_work():
     recorded = addresses.read_recorded()
+    published = chapters.published()  # a draft is not on the student site, nor in its record
     for slug, seed in seeds.chapters():
+        if slug not in published:
+            continue
         for page in (slug, f"{slug}_notebook", f"{slug}_exercise"):
             assert f"chapters/{page}.html" in recorded
         for n in range(1, seeds.paragraph_count(seed) + 1):

@@ -27,7 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course.cli import main
-from course.content import chapters, exercises, questions, rubrics, seeds
+from course.content import chapters, exercises, paths, questions, rubrics, seeds
 from course.marking import gradebook as gb
 from course.marking import scores
 
@@ -578,3 +578,16 @@ def test_review_pages_in_chromium(marked_class, browser):
         assert outside == [] and errors == []
     finally:
         context.close()
+
+
+def test_the_term_plans_weights_file_is_one_the_gradebook_accepts(tmp_path):
+    """instructor/term-weights.csv, shown on the term plan as it is, names the course's parts
+    and adds up to 100; the same file with one weight changed is refused (the control)."""
+    top, items = scores.maxima()
+    parts = gb.read_weights(paths.INSTRUCTOR / "term-weights.csv", gb.make_parts(items, [], rubrics.load()))
+    assert {p.group for p in parts} == set(gb.GROUPS) and round(sum(p.weight for p in parts), 6) == 100
+    assert all(p.weight > 0 for p in parts), "every part of the plan carries weight"
+    changed = tmp_path / "weights.csv"
+    changed.write_text((paths.INSTRUCTOR / "term-weights.csv").read_text(encoding="utf-8").replace("essay,", "essay,1"))
+    with pytest.raises(scores.TeacherFileError, match="add up to"):
+        gb.read_weights(changed, gb.make_parts(items, [], rubrics.load()))

@@ -16,13 +16,14 @@ import time
 import zipfile
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
 from course import project
 from course.content import banks, exercises, paths
-from course.publishing import edition, lms
+from course.publishing import book_pdf, edition, handouts, lms
 
 import helpers
 from helpers import VALIDATOR, hidden_test_leaks, jupyter_cache, site_texts
@@ -339,7 +340,9 @@ def test_the_command_refuses_in_one_paragraph_and_make_release_runs_it(clean_rep
 
 
 def use_built_sites(monkeypatch, student: Path, instructor: Path):
-    """Put the session's built sites in place of two more builds."""
+    """Put the session's built sites in place of two more builds, and a stand-in for each PDF
+    `make handouts` prints (printing is tested in test_handouts and test_book_pdf, and in an
+    edition by the end-to-end run below)."""
 
     def copy_of(site):
         def build(out):
@@ -348,8 +351,22 @@ def use_built_sites(monkeypatch, student: Path, instructor: Path):
 
         return build
 
+    def stand_in(site, out):
+        out.mkdir(parents=True)
+        for name in printed_names():
+            (out / name).write_bytes(b"%PDF-1.4\n% a stand-in for the printed handout\n")
+        return out
+
     monkeypatch.setattr(edition, "build_student", copy_of(student))
     monkeypatch.setattr(edition, "build_instructor", copy_of(instructor))
+    monkeypatch.setattr(edition, "print_handouts", stand_in)
+
+
+def printed_names() -> set[str]:
+    """What `make handouts` prints: each published chapter's handout and the course PDF, both sizes."""
+    return {f"{slug}-{size}.pdf" for slug in handouts.published() for size in handouts.SIZES} | {
+        book_pdf.NAME.format(size=size) for size in handouts.SIZES
+    }
 
 
 def text_of(zf: zipfile.ZipFile, name: str) -> str:
@@ -398,6 +415,10 @@ def check_edition(dist: Path, version: str, commit_time: int | None = None) -> N
     for fmt in ("qti", "moodle", "gift"):
         files = names(out / f"{name}-{version}-quizzes-{fmt}.zip")
         assert len(files) == len(banks.all_banks()) and all(f.endswith(lms.SUFFIX[fmt]) for f in files), files
+    top = f"{name}-{version}-handouts/"
+    with zipfile.ZipFile(out / f"{name}-{version}-handouts.zip") as zf:  # what make handouts prints
+        assert {n.removeprefix(top) for n in zf.namelist()} == printed_names()
+        assert all(zf.read(n).startswith(b"%PDF-") for n in zf.namelist())
 
 
 @pytest.mark.slow
@@ -453,3 +474,13 @@ def test_make_release_end_to_end(clean_repo, student_site, tmp_path):
     assert f"git tag v{VERSION}" in proc.stdout
     check_edition(clean_repo / "dist", VERSION)
     assert git(clean_repo, "status", "--porcelain") == ""  # the release left the tree clean
+    # The handouts were printed from the edition's site: real PDFs, each with its chapter's footer.
+    with zipfile.ZipFile(clean_repo / "dist" / VERSION / f"course-{VERSION}-handouts.zip") as zf:
+        for slug in handouts.published():
+            pdf = pdfium.PdfDocument(zf.read(f"course-{VERSION}-handouts/{slug}-a4.pdf"))
+            last = pdf[len(pdf) - 1].get_textpage().get_text_range()
+            pdf.close()
+            assert f"chapters/{slug}.html" in last, slug
+        pdf = pdfium.PdfDocument(zf.read(f"course-{VERSION}-handouts/course-letter.pdf"))
+        assert len(pdf) > 2 * len(handouts.published())
+        pdf.close()

@@ -1,6 +1,8 @@
 """`course new-chapter`: a new text becomes a draft chapter that builds, and bad input is refused.
 
-Everything runs on a copy of the repository (COURSE_ROOT), built once by jupyter-book (slow).
+Everything runs on a copy of the repository (COURSE_ROOT). The copy is built once (slow), as its
+author previews it (`course build-book --drafts`); that the student site leaves the draft out is
+checked on a small book of the copy's chapters, built in-process in both editions.
 """
 
 from __future__ import annotations
@@ -121,19 +123,15 @@ def made(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def site(made, student_site) -> Path:
+    """The author's preview of the six-chapter book (`make book DRAFTS=1`): the draft's pages as
+    its author sees them. The student site leaves them out (test_a_draft_is_on_no_page_of_the_student_site)."""
+    out = made.repo / "_build" / "drafts"
     # Only a speed-up: executed notebooks are cached by content, so the existing chapter
     # notebooks, which the session's student build ran, need not run again; the new one runs.
-    reuse_executed(student_site, made.repo)
-    env = {**os.environ, "COURSE_ROOT": str(made.repo)}
-    proc = subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(made.repo), "-W", "-n", "--keep-going"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=1800,
-    )
+    reuse_executed(student_site, out)
+    proc = course(made.repo, "build-book", "--drafts", timeout=1800)
     assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-    return made.repo / "_build" / "html"
+    return out / "_build" / "html"
 
 
 # ---------------------------------------------------------------- what is written
@@ -159,7 +157,7 @@ def test_writes_the_chapter_files_and_changes_only_catalogue_and_toc(made):
             f"instructor/{SLUG}_lesson.md",
         ]
     )
-    assert changed == ["_toc.yml", "links/addresses.txt", "seeds/catalogue.yml"]
+    assert changed == ["_toc.yml", "seeds/catalogue.yml"]
     assert f"Seed {SEED} ({N} paragraphs) and draft chapter {SLUG}" in made.out
 
 
@@ -275,23 +273,76 @@ def test_a_toc_whose_chapters_cannot_be_told_apart_is_refused(tmp_path, where, e
     assert expected in str(err.value) and "by hand" in str(err.value)
 
 
-def test_the_new_pages_and_paragraphs_are_recorded_addresses(made):
-    """The site serves the draft from its next build, and every address it serves is recorded."""
+def test_a_drafts_addresses_are_recorded_only_once_it_is_published(made):
+    """The student site does not serve a draft, so the record (every address it serves, kept
+    from edition to edition) does not name it yet; `make addresses` adds it when the banner goes."""
     from course.publishing import addresses
 
-    old = addresses.read_recorded(ROOT / "links" / "addresses.txt")
     new = addresses.read_recorded(made.repo / "links" / "addresses.txt")
-    page = f"chapters/{SLUG}.html"
-    assert new - old == {
-        page,
-        f"chapters/{SLUG}_notebook.html",
-        f"chapters/{SLUG}_exercise.html",
-        *(f"{page}#{seeds.anchor(SEED, n)}" for n in range(1, N + 1)),
-    }
-    assert old <= new
-    text = (made.repo / "links" / "addresses.txt").read_text(encoding="utf-8")
-    addresses.write_recorded(new, made.base / "rewritten.txt")  # the file keeps the record's own form
-    assert (made.base / "rewritten.txt").read_text(encoding="utf-8") == text
+    assert new == addresses.read_recorded(ROOT / "links" / "addresses.txt")
+    assert not any(SLUG in a for a in new)
+    with paths.using(made.repo):
+        assert SLUG not in chapters.published() and SLUG in dict(seeds.chapters())
+
+
+def draft_book(srcdir: Path, repo: Path) -> None:
+    """A small book in the shape of the real one, for the copy with the draft: a home page with
+    the syllabus and the list of texts, and for every chapter its reading and exercise pages
+    (stubs: what they say is tested on the real build), listed in a jupyter-book toc."""
+    toc = {"format": "jb-book", "root": "index", "parts": [{"caption": "Chapters", "chapters": []}]}
+    (srcdir / "chapters").mkdir()
+    with paths.using(repo):
+        for slug, _ in seeds.chapters():
+            toc["parts"][0]["chapters"].append(
+                {"file": f"chapters/{slug}", "sections": [{"file": f"chapters/{slug}_exercise"}]}
+            )
+            title = chapter_outline(slug)["title"]
+            (srcdir / "chapters" / f"{slug}.md").write_text(f"# {title}\n\nThe reading.\n", encoding="utf-8")
+            (srcdir / "chapters" / f"{slug}_exercise.md").write_text(f"# Exercise: {title}\n", encoding="utf-8")
+    (srcdir / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+
+
+def built_text(out: Path) -> str:
+    """Every page, the search index and the published notebooks' names of a built site, as one text."""
+    files = [*out.rglob("*.html"), *out.rglob("searchindex.js")]
+    return "\n".join([*(f.read_text(encoding="utf-8") for f in files), *(p.name for p in out.rglob("*.ipynb"))])
+
+
+def test_a_draft_is_on_no_page_of_the_student_site(made, rootdir, make_app, tmp_path):
+    """The student edition (`make book`) leaves the draft out of the toc and the build: no page,
+    no sidebar entry, no syllabus or text-list row, no search entry, no notebook. The author's
+    preview (`course build-book --drafts`) shows it: the positive control, on the same book."""
+    apps = {}
+    with paths.using(made.repo):
+        published = chapters.published()
+        for edition in ("student", "drafts"):
+            shutil.copytree(rootdir / "test-drafts", tmp_path / edition)
+            draft_book(tmp_path / edition, made.repo)
+            apps[edition] = make_app("html", srcdir=tmp_path / edition, confoverrides={"course_edition": edition})
+            apps[edition].build()
+    student, preview = apps["student"], apps["drafts"]
+    out, shown = Path(student.outdir), Path(preview.outdir)
+    assert SLUG not in published and published, "the copy has published chapters and the draft"
+
+    text = built_text(out)
+    for mark in (SLUG, TITLE):
+        assert mark not in text, f"the student site names the draft ({mark})"
+    assert not list(out.rglob(f"*{SLUG}*"))
+    index = soup(out / "index.html")
+    for slug in published:  # the other chapters are all there: in the nav, the syllabus, the notebooks
+        assert index.select(f"li.toctree-l1 a[href='chapters/{slug}.html']"), slug
+        assert index.select(f"table a[href*='chapters/{slug}.html']"), slug
+        assert (out / "notebooks" / f"{slug}_exercise.ipynb").is_file(), slug
+    assert not student._warning.getvalue().strip(), student._warning.getvalue()
+
+    assert (shown / "chapters" / f"{SLUG}.html").is_file()
+    preview_index = soup(shown / "index.html")
+    assert preview_index.select(f"li.toctree-l1 a[href='chapters/{SLUG}.html']")
+    rows = [" ".join(tr.get_text(" ").split()) for tr in preview_index.select("tr")]
+    assert any(TITLE in r and "(draft)" in r for r in rows)
+    assert (shown / "notebooks" / f"{SLUG}_notebook.ipynb").is_file()
+    assert (shown / "notebooks" / f"{SLUG}_exercise.ipynb").is_file()
+    assert TITLE in built_text(shown)
 
 
 def test_a_draft_has_the_files_of_a_chapter_for_teachers_and_tools(made):
@@ -309,13 +360,17 @@ def test_a_draft_has_the_files_of_a_chapter_for_teachers_and_tools(made):
     assert "## 50-minute plan" in lesson and "## 90-minute plan" in lesson and scaffold.DRAFT_CLASS in lesson
 
 
-def test_a_draft_gets_no_reading_handout(made):
-    from course.publishing import decks, handouts
+def test_a_draft_gets_no_reading_handout_deck_or_place_in_the_course_pdf(made):
+    from course.publishing import book_pdf, decks, handouts
 
     with paths.using(made.repo):
         assert handouts.published() == [slug for slug, _ in seeds.chapters() if not chapters.draft(slug)]
         assert SLUG not in handouts.published() and SLUG in dict(seeds.chapters())
         assert decks.published() == handouts.published()  # nor a lesson deck (its plan is TODO boxes)
+        assert f"chapters/{SLUG}" not in book_pdf.pages()
+        assert [f"chapters/{slug}" for slug in handouts.published()] == [
+            p for p in book_pdf.pages() if p.startswith("chapters/")
+        ]
 
 
 def test_the_notebooks_sample_check_knows_the_texts_longest_paragraph(made):
@@ -399,8 +454,11 @@ def test_every_template_section_is_a_todo_box_under_a_draft_banner(site):
 
 @pytest.mark.slow
 def test_new_chapter_is_in_the_books_navigation(site):
+    """In the author's preview; its pages are marked so that the deploy refuses to publish them."""
     index = soup(site / "index.html")
     assert index.select(f"nav a[href*='chapters/{SLUG}.html']")
+    for page in (index, soup(site / "chapters" / f"{SLUG}.html")):
+        assert page.select_one("meta[name=course-edition]")["content"] == "drafts"
     page = soup(site / "chapters" / f"{SLUG}_notebook.html")
     assert page.select(f"nav a[href*='{SLUG}_exercise.html']")
 

@@ -12,11 +12,12 @@
     instructor/hidden-tests/<slug>/      the sample question's hidden test
     instructor/<slug>_key.md, _lesson.md the answer key (from the data) and a lesson plan of TODO boxes
     _toc.yml                             the chapter added at the end of the part listing the chapters
-    links/addresses.txt                  the addresses of its pages and ¶ anchors
 
 A draft has every file a chapter has, so every check of the course holds for it; what only a
 finished chapter has (questions, quiz items, a timeline…) the checks leave to chapters whose
-page no longer carries the draft banner.
+page no longer carries the draft banner. A draft is not on the student site
+(``course.book.drafts``), so its addresses are not recorded in ``links/addresses.txt`` yet:
+``make addresses`` records them once the banner is gone and the chapter is published.
 
 Everything is checked before anything is written, and the files are then written all or
 nothing: a refused or failed run leaves the repository as it was. What the files say is in
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import itertools
 import json
 import math
 import os
@@ -49,7 +49,6 @@ from course.notebook.setup_cell import with_setup_cell
 SLUG = re.compile(r"^[0-9]{2}_[a-z0-9_]+$")
 _TOC_FILE = re.compile(r"^(\s*)- file:\s*(.+?)\s*$")  # a toc entry's first line
 _STOP = {"a", "an", "and", "the", "of", "on", "in", "to", "for", "from", "its", "it", "is", "by", "chapter", "ch"}
-ADDRESSES = "links/addresses.txt"  # the site's recorded addresses (course.publishing.addresses)
 _SEGMENT = 6  # at most this many paragraphs per reading segment in the skeleton
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -380,18 +379,6 @@ def chapter_page(ch: Chapter) -> str:
     )
 
 
-def _addresses_with(ch: Chapter) -> str:
-    """links/addresses.txt with the chapter's pages and ¶ anchors added: the site serves them
-    from its next build, and every address it serves is recorded (course.publishing.addresses
-    keeps the file: its comment lines, then the addresses sorted)."""
-    lines = (paths.ROOT / ADDRESSES).read_text(encoding="utf-8").splitlines()
-    head = list(itertools.takewhile(lambda ln: ln.startswith("#"), lines))
-    recorded = {ln.strip() for ln in lines[len(head) :] if ln.strip() and not ln.startswith("#")}
-    recorded |= {f"chapters/{ch.slug}{page}.html" for page in ("", "_notebook", "_exercise")}
-    recorded |= {f"chapters/{ch.slug}.html#{seeds.anchor(ch.seed, n)}" for n in range(1, ch.paragraphs + 1)}
-    return "".join(f"{ln}\n" for ln in [*head, *sorted(recorded)])
-
-
 def files(ch: Chapter) -> dict[Path, bytes]:
     """Every file the new chapter writes or changes, with its full new content: each file the
     course keeps for a chapter, in draft form, so that every check of the course holds."""
@@ -414,8 +401,6 @@ def files(ch: Chapter) -> dict[Path, bytes]:
         instructor / f"{ch.slug}_lesson.md": render("instructor-lesson.md.jinja", ch),
         paths.ROOT / "_toc.yml": _toc_with(ch),
     }
-    if (paths.ROOT / ADDRESSES).is_file():  # a course that records its site's addresses
-        out[paths.ROOT / ADDRESSES] = _addresses_with(ch)
     return {path: text if isinstance(text, bytes) else text.encode("utf-8") for path, text in out.items()}
 
 
@@ -452,7 +437,7 @@ def write_all(changes: dict[Path, bytes]) -> None:
 def new_chapter(seedfile: Path, **options) -> tuple[Chapter, list[Path]]:
     ch = plan(seedfile, **options)
     changes = files(ch)
-    edited = {paths.SEEDS / "catalogue.yml", paths.ROOT / "_toc.yml", paths.ROOT / ADDRESSES}
+    edited = {paths.SEEDS / "catalogue.yml", paths.ROOT / "_toc.yml"}
     there = sorted(p.relative_to(paths.ROOT).as_posix() for p in changes if p not in edited and p.exists())
     if there:
         raise ScaffoldError(

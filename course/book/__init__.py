@@ -5,7 +5,8 @@ the parts together.
   exercises, instructor-only keys);
 - ``assets``: what pages load; ``a11y``: fixes to the theme's markup; ``launch``: the notebook
   buttons and the published notebooks; ``edition``: the footer's edition, the edition mark and
-  the redirects; ``printables``: a lesson plan's links to its printables (instructor edition).
+  the redirects; ``printables``: a lesson plan's links to its printables (instructor edition);
+  ``drafts``: which editions show a draft chapter (not the student site).
 
 It reads content through ``course.content`` and never writes to the source tree except the
 exercise downloads under ``_build/``.
@@ -19,7 +20,7 @@ from docutils import nodes
 from sphinx.errors import ExtensionError
 
 from course import project
-from course.book import a11y, assets, edition, launch, printables
+from course.book import a11y, assets, drafts, edition, launch, printables
 from course.book.directives import answers, exercise, reading, reference
 from course.content import banks, paths, seeds
 
@@ -89,7 +90,7 @@ DIRECTIVES = {
 
 # Sphinx events and the course's handlers, in the order they run.
 HANDLERS = {
-    "config-inited": [on_config_inited],
+    "config-inited": [on_config_inited, drafts.leave_out_drafts],
     "builder-inited": [on_builder_inited, edition.check_redirects],
     "env-get-outdated": [on_get_outdated],
     "env-purge-doc": [reading.purge_readings],
@@ -108,6 +109,7 @@ HANDLERS = {
 }
 # Where a handler must run before or after another extension's (Sphinx's default is 500):
 PRIORITY = {
+    drafts.leave_out_drafts: drafts.PRIORITY,  # after sphinx-external-toc's, which reads _toc.yml
     assets.drop_widget_state: 400,  # before myst-nb's, which turns js_files into <script>s
     launch.notebook_buttons: 600,  # after the theme's (501), which makes the launch buttons
     a11y.on_page_context_nav: 900,  # after the theme's, which puts generate_toctree_html in the context

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sphinx.errors import ExtensionError
 
+from course.book import drafts
 from course.publishing import notebooks
 
 
@@ -20,9 +21,10 @@ def exercise_launch_links(exercise_id: str) -> list[str]:
 
 
 def publish_notebooks(app, exception):
-    """Write the clean student notebooks into the site (the deploy pushes them to gh-pages)."""
+    """Write the clean student notebooks into the site (the deploy pushes them to gh-pages);
+    a draft chapter's only in an edition that shows drafts."""
     if exception is None and app.builder.format == "html":
-        notebooks.write_notebooks(Path(app.outdir) / notebooks.NOTEBOOKS)
+        notebooks.write_notebooks(Path(app.outdir) / notebooks.NOTEBOOKS, leave_out=drafts.hidden(app.config))
 
 
 def find_notebook_pages(app):

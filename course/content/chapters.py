@@ -12,7 +12,7 @@ import re
 
 import yaml
 
-from course.content import paths
+from course.content import paths, seeds
 
 # The h2 sections every chapter page has, in order. The scaffold writes them and the book
 # tests check the finished chapters against this same list.
@@ -53,6 +53,13 @@ def draft(slug: str) -> bool:
     """True while the chapter is a draft (its page carries the draft banner): it has every file
     a chapter has, but not yet what only writing gives it (questions, quiz items, a timeline)."""
     return is_draft(page(slug).read_text(encoding="utf-8"))
+
+
+def published() -> list[str]:
+    """The chapters students see, in course order: every chapter but the drafts. A draft
+    builds for its author (``course build-book --drafts``) and in the instructor edition, and
+    reaches students (the site, its notebooks, the handouts) once its banner is gone."""
+    return [slug for slug, _ in seeds.chapters() if not draft(slug)]
 
 
 def front_matter(text: str) -> dict:

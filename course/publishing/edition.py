@@ -9,6 +9,8 @@ can adopt for a term.
       course-<version>-quizzes-qti.zip          `course export-quiz`, one archive per format
       course-<version>-quizzes-moodle.zip
       course-<version>-quizzes-gift.zip
+      course-<version>-handouts.zip             what `make handouts` prints from the student site:
+                                                each chapter's reading handout, the course as one PDF
       SHA256SUMS                                check with `sha256sum -c SHA256SUMS`
 
 The version is written in one place, ``[project].version`` in pyproject.toml; VERSION must
@@ -35,7 +37,15 @@ from course import project
 from course.content import paths
 from course.publishing import addresses, teachers
 
-PARTS = ("student-site", "instructor-edition", "student-repository", "quizzes-qti", "quizzes-moodle", "quizzes-gift")
+PARTS = (
+    "student-site",
+    "instructor-edition",
+    "student-repository",
+    "quizzes-qti",
+    "quizzes-moodle",
+    "quizzes-gift",
+    "handouts",
+)
 CHECKSUMS = "SHA256SUMS"
 
 
@@ -146,6 +156,29 @@ def quiz_export(fmt: str, out: Path) -> Path:
     return out
 
 
+def print_handouts(site: Path, out: Path) -> Path:
+    """What `make handouts` prints, from the edition's student site into ``out``: each published
+    chapter's reading handout and the course as one PDF, both sizes, with one Chromium. (A new
+    printable goes here and in the Makefile's ``handouts`` target.)"""
+    from playwright.sync_api import sync_playwright
+
+    from course.publishing import book_pdf, handouts
+
+    if not Path(handouts.CHROMIUM).exists():
+        raise EditionError(f"{handouts.CHROMIUM} is missing: the handouts are printed by Chromium; no edition was cut.")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=handouts.CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            try:
+                handouts.build(site, out, browser=browser)
+                book_pdf.build(site, out, browser=browser)
+            finally:
+                browser.close()
+    except handouts.HandoutError as exc:
+        raise EditionError(f"The handouts could not be printed ({exc}); no edition was cut.") from None
+    return out
+
+
 def _check_student_site(site: Path) -> None:
     if (site / "instructor").exists():  # never: the student build excludes instructor/
         raise EditionError("The student site holds an instructor/ folder; no edition was cut.")
@@ -223,6 +256,7 @@ def _cut(version: str, root: Path, dist: Path, staging: Path, name: str, when: f
     }
     for fmt in ("qti", "moodle", "gift"):
         folders[f"quizzes-{fmt}"] = quiz_export(fmt, build / f"quizzes-{fmt}")
+    folders["handouts"] = print_handouts(site, build / "handouts")
     written = []
     for part in PARTS:
         top = f"{name}-{version}-{part}"

@@ -106,31 +106,39 @@ def _clean(nb):
     return nb
 
 
-def student_notebooks() -> dict[str, object]:
-    """``{file name: notebook}``: each notebook page and each exercise as a student gets it."""
+def _of(page: str, chapters) -> bool:
+    """True if the page is one of these chapters' (``chapters/<slug>`` or ``chapters/<slug>_…``)."""
+    return any(page == f"chapters/{slug}" or page.startswith(f"chapters/{slug}_") for slug in chapters)
+
+
+def student_notebooks(leave_out=frozenset()) -> dict[str, object]:
+    """``{file name: notebook}``: each notebook page and each exercise as a student gets it,
+    but those of the chapters in ``leave_out`` (the drafts, in the student site)."""
     import jupytext
 
     from course.publishing.addresses import read_recorded
 
     recorded = read_recorded()
+    pages = {page: src for page, src in notebook_pages().items() if not _of(page, leave_out)}
+    exercises = [ex for ex in exlib.all_exercises() if ex.id not in leave_out]
     out = {
-        notebook_name(page): absolute_links(_clean(jupytext.read(src)), page, recorded)
-        for page, src in notebook_pages().items()
+        notebook_name(page): absolute_links(_clean(jupytext.read(src)), page, recorded) for page, src in pages.items()
     }
-    for ex in exlib.all_exercises():
+    for ex in exercises:
         out[f"{ex.id}_exercise.ipynb"] = _clean(ex.student_notebook())
-    if len(out) != len(notebook_pages()) + len(exlib.all_exercises()):
+    if len(out) != len(pages) + len(exercises):
         raise ValueError("two notebooks would be published under the same file name")
     return out
 
 
-def write_notebooks(to: Path) -> list[Path]:
-    """Write the clean student notebooks into ``to`` (the site's or Binder's ``notebooks/``)."""
+def write_notebooks(to: Path, leave_out=frozenset()) -> list[Path]:
+    """Write the clean student notebooks into ``to`` (the site's or Binder's ``notebooks/``),
+    but those of the chapters in ``leave_out``."""
     import nbformat
 
     to.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, nb in student_notebooks().items():
+    for name, nb in student_notebooks(leave_out).items():
         text = nbformat.writes(nb)
         exlib.refuse_solutions(name, text)
         (to / name).write_text(text, encoding="utf-8")

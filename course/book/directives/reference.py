@@ -10,6 +10,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.errors import ExtensionError
 
+from course.book import drafts
 from course.book.directives.base import MystDirective, para_link
 from course.content import banks, chapters, paths, seeds, sources
 
@@ -71,13 +72,17 @@ def _outline(slug: str) -> dict:
 
 class Syllabus(MystDirective):
     """```{syllabus}``` — one row per chapter: its text, central question and time, taken from
-    the chapter pages and the seed catalogue."""
+    the chapter pages and the seed catalogue. A draft has a row only in the editions that show
+    drafts (``course.book.drafts``), marked as one, its time not counted."""
 
     def run(self):
         lines = ["| Chapter | Text | Central question | Time |", "|---|---|---|---|"]
         total = 0
+        left_out = drafts.hidden(self.config)
         for slug, seed in seeds.chapters():
             self.env.note_dependency(str(chapters.page(slug)))
+            if slug in left_out:
+                continue
             o, s = _outline(slug), seeds.get(seed)
             total += o["minutes"] or 0
             year = s.date[:4] if s.date[:4].isdigit() else "undated"
@@ -104,12 +109,17 @@ def _text_date(date: str) -> str:
 
 class CourseTexts(MystDirective):
     """```{course-texts}``` — the texts the chapters read, in course order: title, date and kind,
-    from the seed catalogue (the one place they are written), each linked to its chapter."""
+    from the seed catalogue (the one place they are written), each linked to its chapter; a
+    draft's text only where the edition shows drafts."""
 
     def run(self):
         self.env.note_dependency(str(paths.SEEDS / "catalogue.yml"))
+        for slug, _ in seeds.chapters():  # a draft that becomes ready joins the list
+            self.env.note_dependency(str(chapters.page(slug)))
         lines = ["| | Text | Date | Kind |", "|---|---|---|---|"]
-        for n, (slug, seed) in enumerate(seeds.chapters(), start=1):
+        left_out = drafts.hidden(self.config)
+        shown = [(slug, seed) for slug, seed in seeds.chapters() if slug not in left_out]
+        for n, (slug, seed) in enumerate(shown, start=1):
             s = seeds.get(seed)
             lines.append(
                 f"| {n} | {{doc}}`{s.title.replace('`', '')} </chapters/{slug}>` | {_text_date(s.date)} | "

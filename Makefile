@@ -45,7 +45,7 @@ instructor: $(STAMP)
 # An edition for a term: make release VERSION=x.y.z (the version in pyproject.toml), from a
 # clean tree; archives and SHA256SUMS in dist/<version>/, the handouts' PDFs among them (printed
 # by Chromium from the edition's own student site). See teachers/publishing.md.
-release: $(STAMP) chromium
+release: $(STAMP) chromium $(NODE_STAMP)
 	$(BIN)/course release-edition --version "$(VERSION)"
 
 # Record the built site's new addresses in links/addresses.txt (when a change is intended).

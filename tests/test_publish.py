@@ -271,6 +271,7 @@ def clean_repo(tmp_path) -> Path:
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "edition")
+    (root / "node_modules").symlink_to(ROOT / "node_modules")  # reveal.js for the decks; ignored by git
     assert git(root, "status", "--porcelain") == ""
     return root
 
@@ -400,6 +401,14 @@ def check_edition(dist: Path, version: str, commit_time: int | None = None) -> N
             assert {zf.getinfo(n).date_time for n in site} == {(y, mo, d, h, mi, s - s % 2)}
     teacher = names(out / f"{name}-{version}-instructor-edition.zip")
     assert f"{name}-{version}-instructor-edition/instructor/01_soviets_key.html" in teacher
+    # the lessons' decks (they show the quiz answers) travel with the teacher's part only
+    decks = {f"{name}-{version}-instructor-edition/decks/{slug}.html" for slug in handouts.published()}
+    assert decks <= set(teacher) and not [
+        n
+        for p in edition.PARTS
+        for n in names(out / f"{name}-{version}-{p}.zip")
+        if "/decks/" in n and p != "instructor-edition"
+    ]
     with zipfile.ZipFile(out / f"{name}-{version}-instructor-edition.zip") as zf:
         for ex in exercises.all_exercises():  # the teacher's part carries the hidden tests
             shipped = zf.read(f"{name}-{version}-instructor-edition/hidden-tests/{ex.id}/tests.py")

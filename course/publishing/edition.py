@@ -3,8 +3,10 @@ can adopt for a term.
 
     dist/<version>/
       course-<version>-student-site.zip         the student site, as the deploy workflow publishes it
-      course-<version>-instructor-edition.zip   lesson plans, keys, solutions, and hidden-tests/
-                                                (what a teacher grades with; never published)
+      course-<version>-instructor-edition.zip   lesson plans (with their printables), keys,
+                                                solutions, the lesson decks (decks/), and
+                                                hidden-tests/ (what a teacher grades with;
+                                                never published)
       course-<version>-student-repository.zip   what `course release --to` writes, for grading
       course-<version>-quizzes-qti.zip          `course export-quiz`, one archive per format
       course-<version>-quizzes-moodle.zip
@@ -179,6 +181,18 @@ def print_handouts(site: Path, out: Path) -> Path:
     return out
 
 
+def lesson_decks(out: Path) -> Path:
+    """What `make handouts` writes into decks/: the lessons' projector decks (reveal.js from
+    node_modules, which `make release` installs)."""
+    from course.publishing import decks
+
+    try:
+        decks.build(out)
+    except decks.DeckError as exc:
+        raise EditionError(f"The lesson decks could not be made ({exc}); no edition was cut.") from None
+    return out
+
+
 def _check_student_site(site: Path) -> None:
     if (site / "instructor").exists():  # never: the student build excludes instructor/
         raise EditionError("The student site holds an instructor/ folder; no edition was cut.")
@@ -249,6 +263,7 @@ def _cut(version: str, root: Path, dist: Path, staging: Path, name: str, when: f
     (site / ".nojekyll").touch()  # ready to push to a gh-pages branch as it is
     instructor_site = build_instructor(build / "instructor")
     teachers.add_hidden_tests(instructor_site, root)  # the teacher's part only
+    lesson_decks(instructor_site / "decks")  # they show the quiz answers: teachers only
     folders = {
         "student-site": site,
         "instructor-edition": instructor_site,

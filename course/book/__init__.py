@@ -48,7 +48,8 @@ def on_get_outdated(app, env, added, changed, removed):
 def on_config_inited(app, config):
     assets.add_static_paths(app, config)
     if config.course_edition != "instructor":
-        config.exclude_patterns.append("instructor/**")
+        # a new list: appending would change Sphinx's default, shared by later builds in the process
+        config.exclude_patterns = [*config.exclude_patterns, "instructor/**"]
     # Facts pages quote, each from its one source: {{ python_min }}, {{ limits.cell_timeout }} …
     from course.grading.grade import published_limits
 

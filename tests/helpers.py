@@ -57,6 +57,8 @@ ONE_PROCESS = {
     "tests/test_marking.py": "grades and reviews a class of 33",
     "tests/test_handouts.py": "prints every handout",
     "tests/test_jupyterlab.py": "starts one JupyterLab server",
+    "tests/test_anywhere.py": "makes one fresh virtualenv and installs the course into it again and again",
+    "tests/test_book_pdf.py": "prints the course PDF once",
 }
 
 

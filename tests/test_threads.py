@@ -80,8 +80,18 @@ def _rewrite(root: Path, change) -> None:
         (lambda d: d[1]["texts"].append(dict(d[1]["texts"][0])), "listed twice"),
         (lambda d: d[1].update(id=d[0]["id"]), "duplicate id"),
         (lambda d: d[0]["texts"][0].pop("claim"), "'claim' is a required property"),
+        (lambda d: d[0].update(stays="The texts agree on this (seed 000 ¶7, ¶99)."), "cites seed 000 ¶99"),
     ],
-    ids=["misquotation", "wrong paragraph", "no such paragraph", "two texts", "a text twice", "same id", "no claim"],
+    ids=[
+        "misquotation",
+        "wrong paragraph",
+        "no such paragraph",
+        "two texts",
+        "a text twice",
+        "same id",
+        "no claim",
+        "a bare ¶ of the seed named before it",
+    ],
 )
 def test_bad_threads_are_refused_with_file_line_and_thread(course_copy, change, expected):
     _rewrite(course_copy, change)

@@ -94,7 +94,7 @@ def text_years(seed: str) -> tuple[int, ...]:
 
 
 def year_label(seed: str) -> str:
-    """"1938", or "c. 1987–1990" for an undated text."""
+    """ "1938", or "c. 1987–1990" for an undated text."""
     years = text_years(seed)
     return str(years[0]) if len(years) == 1 else f"c. {years[0]}–{years[-1]}"
 
@@ -111,6 +111,20 @@ def quote_found(seed: str, paras: tuple[int, ...], quote: str) -> bool:
     """Whether ``quote`` is in one of the seed's ¶s ``paras``, word for word."""
     want = _flat(quote)
     return any(want in _flat(seeds.paragraphs(seed)[n - 1]) for n in paras)
+
+
+def cited(text: str, default_seed: str | None) -> list[tuple[str, int, int]]:
+    """The ¶s a thread's sentence cites, as (seed, first, last). A bare "¶12" belongs to the seed
+    named last before it ("seed 004 ¶13, ¶18" is two ¶s of seed 004), or to ``default_seed``
+    (a text's claim cites its own ¶s)."""
+    from course.content.banks import PARA_REF  # banks checks items against threads
+
+    out, current = [], default_seed
+    for m in PARA_REF.finditer(text):
+        current = m["seed"] or current
+        if current:
+            out.append((current, int(m["first"]), int(m["last"] or m["first"])))
+    return out
 
 
 def _line(root, index: int) -> int:
@@ -137,8 +151,16 @@ def _problems(entry: dict, where: str) -> list[str]:
         if bad:
             problems.append(f"{where}, seed {seed}: no ¶{bad[0]} (the seed has ¶1–{count})")
         elif not quote_found(seed, tuple(t["paras"]), t["quote"]):
-            cited = ", ".join(f"¶{n}" for n in t["paras"])
-            problems.append(f"{where}, seed {seed}: the quotation {t['quote']!r} is not in {cited}")
+            paras = ", ".join(f"¶{n}" for n in t["paras"])
+            problems.append(f"{where}, seed {seed}: the quotation {t['quote']!r} is not in {paras}")
+    prose = [(t["claim"], t["seed"]) for t in entry["texts"]]
+    prose += [(entry["changes"], None), (entry["stays"], None), *((d, None) for d in entry["disagreements"])]
+    for text, seed in prose:
+        for s, first, last in cited(text, seed):
+            if s in seeds.catalogue() and not 1 <= first <= last <= seeds.paragraph_count(s):
+                problems.append(f"{where}: cites seed {s} ¶{first}, which it does not have")
+            elif s not in seeds.catalogue():
+                problems.append(f"{where}: cites seed {s}, which the catalogue does not have")
     if len(seen) < MIN_TEXTS:
         problems.append(f"{where}: a thread runs through at least {MIN_TEXTS} texts (it has {len(seen)})")
     return problems
@@ -231,4 +253,9 @@ def synthesis_answers() -> dict[str, dict]:
             + (f"; missing: {', '.join(missing)}" if missing else "")
             + (f"; no such thread: {', '.join(extra)}" if extra else "")
         )
+    for key, value in data.items():
+        for text in (value["answer"], *value["look_for"]):
+            for s, first, last in cited(text, None):
+                if s not in seeds.catalogue() or not 1 <= first <= last <= seeds.paragraph_count(s):
+                    raise ThreadError(f"{name}, thread {key}: cites seed {s} ¶{first}, which does not exist")
     return {k: {"answer": " ".join(v["answer"].split()), "look_for": list(v["look_for"])} for k, v in data.items()}

@@ -13,7 +13,6 @@ from __future__ import annotations
 from course.book.directives.answers import scale_table
 from course.book.directives.base import MystDirective, para_link
 from course.content import banks, chapters, paths, rubrics, seeds, threads
-from course.notebook.widget import feedback_markdown
 
 SCALE = "thread-synthesis"  # the scale in instructor/rubrics.yml a synthesis answer is marked on
 
@@ -43,6 +42,18 @@ def _chapter_link(seed: str) -> str:
 
 def _passages(text: threads.Text) -> str:
     return ", ".join(para_link(text.seed, n, f"seed {text.seed} ¶{n}") for n in text.paras)
+
+
+def linked(text: str, default_seed: str | None = None) -> str:
+    """A thread's sentence as MyST, each ¶ it cites a link to the paragraph (``threads.cited``
+    decides which seed a bare ¶ belongs to)."""
+    refs = iter(threads.cited(text, default_seed))
+
+    def link(m):
+        seed, first, _ = next(refs)
+        return f"[{m.group(0)}](#{seeds.anchor(seed, first)})" if seeds.chapter_page(seed) else m.group(0)
+
+    return banks.PARA_REF.sub(link, text)
 
 
 def thread_items(thread_id: str) -> list[tuple[str, str]]:
@@ -87,13 +98,13 @@ class Thread(MystDirective):
                 f"* - {_chapter_link(x.seed)} ({threads.year_label(x.seed)})",
                 f"  - {_passages(x)}",
                 f"  - “{_cell(x.quote)}”",
-                f"  - {_cell(feedback_markdown(x.claim, x.seed))}",
+                f"  - {_cell(linked(x.claim, x.seed))}",
             ]
         lines += ["```", ""]
-        lines += ["## What changes", "", feedback_markdown(t.changes, t.texts[0].seed), ""]
-        lines += ["## What stays", "", feedback_markdown(t.stays, t.texts[0].seed), ""]
+        lines += ["## What changes", "", linked(t.changes), ""]
+        lines += ["## What stays", "", linked(t.stays), ""]
         lines += ["## Where the texts disagree", ""]
-        lines += [f"- {feedback_markdown(d, t.texts[0].seed)}" for d in t.disagreements] + [""]
+        lines += [f"- {linked(d)}" for d in t.disagreements] + [""]
         lines += [
             "## Synthesis question",
             "",
@@ -130,11 +141,11 @@ class Thread(MystDirective):
             "```{admonition} For instructors: model answer and marking",
             ":class: course-instructor-only",
             "",
-            f"*Model answer.* {feedback_markdown(answer['answer'], t.texts[0].seed)}",
+            f"*Model answer.* {linked(answer['answer'])}",
             "",
             "*Look for:*",
             "",
-            *(f"- {feedback_markdown(p, t.texts[0].seed)}" for p in answer["look_for"]),
+            *(f"- {linked(p)}" for p in answer["look_for"]),
             "",
             f"*{scale.title}: 0–{scale.max} points.* {' '.join(scale.summary.split())}",
             "",

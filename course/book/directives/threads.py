@@ -35,9 +35,14 @@ def _chapter_title(seed: str) -> str:
     return chapters.outline(slug)["title"].split(" (")[0]
 
 
-def _chapter_link(seed: str) -> str:
+def _chapter_link(seed: str, short: bool = False) -> str:
+    """A link to the chapter that reads the seed; ``short``: "Ch. 3" (a table's column)."""
     page = seeds.chapter_page(seed)
-    return f"{{doc}}`{_chapter_title(seed).replace('*', '')} </{page}>`" if page else f"seed {seed}"
+    if not page:
+        return f"seed {seed}"
+    title = _chapter_title(seed).replace("*", "")
+    label = f"Ch. {title.split('.')[0]}" if short and title.split(".")[0].isdigit() else title
+    return f"{{doc}}`{label} </{page}>`"
 
 
 def _passages(text: threads.Text) -> str:
@@ -161,7 +166,7 @@ class ThreadsOverview(MystDirective):
     def run(self):
         found = _load(self)
         texts = sorted(seeds.catalogue(), key=lambda s: (threads.text_year(s)[0], s))
-        head = " | ".join(f"{_chapter_link(s)} ({threads.year_label(s)})" for s in texts)
+        head = " | ".join(f"{_chapter_link(s, short=True)} ({threads.year_label(s)})" for s in texts)
         lines = [
             "```{table} Threads × texts: each cell links to the passages of that text on that thread",
             ":class: course-threads-matrix",
@@ -176,6 +181,12 @@ class ThreadsOverview(MystDirective):
                 cells.append(", ".join(para_link(s, n) for n in x.paras) if x else "—")
             lines.append(f"| {{doc}}`{_cell(t.title)} </{t.page}>` | " + " | ".join(cells) + " |")
         lines += ["```", ""]
+        lines.append(
+            "The columns are the chapters in date order: "
+            + "; ".join(f"{_chapter_link(s)} ({threads.year_label(s)})" for s in texts)
+            + "."
+        )
+        lines.append("")
         undated = [s for s in texts if not threads.text_year(s)[1]]
         for s in undated:
             lines.append(

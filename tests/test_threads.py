@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course.content import paths, seeds, threads
+from course.content import chapters, paths, seeds, threads
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,8 +27,9 @@ def test_threads_load_and_each_runs_through_three_texts_or_more():
         for x in t.texts:
             assert threads.quote_found(x.seed, x.paras, x.quote), (t.id, x.seed)
             assert re.search(r"¶\d+", x.claim), f"{t.id}, seed {x.seed}: the claim cites no ¶"
-    # Every text of the course is on at least one thread.
-    assert {x.seed for t in found for x in t.texts} == set(seeds.catalogue())
+    # Every finished chapter's text is on at least one thread (a draft's joins when it is written).
+    finished = {seed for slug, seed in seeds.chapters() if not chapters.draft(slug)}
+    assert finished <= {x.seed for t in found for x in t.texts}
 
 
 def test_every_thread_has_its_page_and_the_toc_lists_them():

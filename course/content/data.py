@@ -80,14 +80,14 @@ def vocabulary(terms: dict[str, str]) -> pd.DataFrame:
     ``year_exact``, ``label`` ("003 (c. 1987–1990)"), ``term``, ``count`` (matches of the term's
     regular expression, case ignored, in the whole seed file: headers, notes and quotations of
     other writers included), ``words`` (the seed's words) and ``per_1000``."""
-    rows = []
+    table: list[dict] = []
     for seed in sorted(seeds.catalogue()):
         text = seeds.text(seed)
         words = len(WORD.findall(text))
         year, exact = _threads.text_year(seed)
         for term, pattern in terms.items():
             count = len(re.findall(pattern, text, re.IGNORECASE))
-            rows.append(
+            table.append(
                 {
                     "seed": seed,
                     "year": year,
@@ -99,4 +99,4 @@ def vocabulary(terms: dict[str, str]) -> pd.DataFrame:
                     "per_1000": round(1000 * count / words, 2),
                 }
             )
-    return pd.DataFrame(rows).sort_values(["year", "seed"], kind="stable").reset_index(drop=True)
+    return pd.DataFrame(table).sort_values(["year", "seed"], kind="stable").reset_index(drop=True)

@@ -23,7 +23,7 @@ def test_threads_load_and_each_runs_through_three_texts_or_more():
     assert len(found) >= 8
     for t in found:
         assert len(t.texts) >= threads.MIN_TEXTS, t.id
-        assert [x.year for x in t.texts] == sorted(x.year for x in t.texts), f"{t.id}: texts in date order"
+        assert [x.seed for x in t.texts] == sorted((x.seed for x in t.texts), key=threads.date_order), t.id
         for x in t.texts:
             assert threads.quote_found(x.seed, x.paras, x.quote), (t.id, x.seed)
             assert re.search(r"¶\d+", x.claim), f"{t.id}, seed {x.seed}: the claim cites no ¶"
@@ -109,3 +109,20 @@ def test_a_missing_model_answer_is_refused(course_copy):
     file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with paths.using(course_copy), pytest.raises(threads.ThreadError, match=f"missing: {gone}"):
         threads.synthesis_answers()
+
+
+def test_texts_are_ordered_by_the_years_the_catalogue_gives():
+    assert threads.text_year("002") == (1938, True)
+    assert threads.text_year("003") == (1987, False) and threads.year_label("003") == "c. 1987–1990"
+    assert sorted(seeds.catalogue(), key=threads.date_order) == ["000", "001", "002", "003", "004"]
+
+
+def test_a_text_whose_date_names_no_year_goes_last(course_copy):
+    """A new chapter's text may be dated 'uncertain' (course new-chapter accepts it)."""
+    catalogue = course_copy / "seeds" / "catalogue.yml"
+    entries = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
+    entries[0]["date"] = "uncertain"
+    catalogue.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with paths.using(course_copy):
+        assert threads.text_year("000") == (None, False) and threads.year_label("000") == "uncertain"
+        assert sorted(seeds.catalogue(), key=threads.date_order)[-1] == "000"

@@ -99,4 +99,6 @@ def vocabulary(terms: dict[str, str]) -> pd.DataFrame:
                     "per_1000": round(1000 * count / words, 2),
                 }
             )
-    return pd.DataFrame(table).sort_values(["year", "seed"], kind="stable").reset_index(drop=True)
+    order = sorted(seeds.catalogue(), key=_threads.date_order)
+    df = pd.DataFrame(table)
+    return df.sort_values("seed", key=lambda s: s.map(order.index), kind="stable").reset_index(drop=True)

@@ -42,7 +42,7 @@ class Text:
     claim: str
 
     @property
-    def year(self) -> int:
+    def year(self) -> int | None:
         return text_year(self.seed)[0]
 
 
@@ -73,29 +73,35 @@ def answers_path() -> Path:
     return paths.INSTRUCTOR / "answers" / "threads.yml"
 
 
-def text_year(seed: str) -> tuple[int, bool]:
+def text_year(seed: str) -> tuple[int | None, bool]:
     """The year a text was written, from the catalogue, and whether the catalogue states it
     (True) or the year is the earliest of a range it infers (seed 003, "the late 1980s … places
-    it in 1987–1990": 1987, False)."""
+    it in 1987–1990": 1987, False). A text whose date names no year ("uncertain"): (None, False)."""
     years = text_years(seed)
-    return years[0], len(years) == 1
+    return (years[0] if years else None), len(years) == 1
 
 
 def text_years(seed: str) -> tuple[int, ...]:
     """The year a text was written, or the first and last of the years the catalogue infers
-    for an undated text."""
+    for an undated text; none if its date names no year."""
     date = seeds.get(seed).date
     if date[:4].isdigit():
         return (int(date[:4]),)
     years = [int(y) for y in re.findall(r"\b(\d{4})\b", date)]
-    if not years:
-        raise ThreadError(f"seeds/catalogue.yml: seed {seed}'s date {date!r} names no year")
-    return (years[0], years[-1])
+    return (years[0], years[-1]) if years else ()
+
+
+def date_order(seed: str) -> tuple:
+    """A sort key: texts by year, a text with no year last, then by id."""
+    year = text_year(seed)[0]
+    return (year is None, year or 0, seed)
 
 
 def year_label(seed: str) -> str:
-    """ "1938", or "c. 1987–1990" for an undated text."""
+    """ "1938", "c. 1987–1990" for an undated text, or the catalogue's date if it names no year."""
     years = text_years(seed)
+    if not years:
+        return seeds.get(seed).date
     return str(years[0]) if len(years) == 1 else f"c. {years[0]}–{years[-1]}"
 
 
@@ -199,7 +205,7 @@ def load() -> list[Thread]:
             texts=tuple(
                 sorted(
                     (Text(t["seed"], tuple(t["paras"]), t["quote"], " ".join(t["claim"].split())) for t in e["texts"]),
-                    key=lambda t: (t.year, t.seed),
+                    key=lambda t: date_order(t.seed),
                 )
             ),
             changes=" ".join(e["changes"].split()),

@@ -165,7 +165,7 @@ class ThreadsOverview(MystDirective):
 
     def run(self):
         found = _load(self)
-        texts = sorted(seeds.catalogue(), key=lambda s: (threads.text_year(s)[0], s))
+        texts = sorted(seeds.catalogue(), key=threads.date_order)
         head = " | ".join(f"{_chapter_link(s, short=True)} ({threads.year_label(s)})" for s in texts)
         lines = [
             "```{table} Threads × texts: each cell links to the passages of that text on that thread",
@@ -187,7 +187,7 @@ class ThreadsOverview(MystDirective):
             + "."
         )
         lines.append("")
-        undated = [s for s in texts if not threads.text_year(s)[1]]
+        undated = [s for s in texts if len(threads.text_years(s)) == 2]
         for s in undated:
             lines.append(
                 f"*{_chapter_title(s).replace('*', '')}* is undated; its years are those the catalogue "

@@ -114,7 +114,10 @@ def test_a_missing_model_answer_is_refused(course_copy):
 def test_texts_are_ordered_by_the_years_the_catalogue_gives():
     assert threads.text_year("002") == (1938, True)
     assert threads.text_year("003") == (1987, False) and threads.year_label("003") == "c. 1987–1990"
-    assert sorted(seeds.catalogue(), key=threads.date_order) == ["000", "001", "002", "003", "004"]
+    order = sorted(seeds.catalogue(), key=threads.date_order)  # a new chapter's text joins by its date
+    years = [threads.text_year(s)[0] for s in order if threads.text_year(s)[0] is not None]
+    assert years == sorted(years)
+    assert order.index("001") < order.index("002") < order.index("003") < order.index("004")
 
 
 def test_a_text_whose_date_names_no_year_goes_last(course_copy):

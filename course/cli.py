@@ -255,11 +255,13 @@ def cmd_release(a) -> int:
 
 
 def cmd_validate(a) -> int:
-    from course.content import banks
+    from course.content import banks, threads
 
     try:
+        found = threads.all_threads()
+        print(f"{len(found)} thread(s) valid: " + ", ".join(t.id for t in found))
         found = banks.all_banks()
-    except banks.BankError as exc:
+    except (banks.BankError, threads.ThreadError) as exc:
         print(exc, file=sys.stderr)
         return 1
     print(f"{len(found)} quiz bank(s) valid: " + ", ".join(f"{c} ({len(b['items'])} items)" for c, b in found.items()))
@@ -566,7 +568,7 @@ def main(argv=None) -> int:
     r.add_argument("--to", type=Path, default=paths.BUILD / "release")
     r.set_defaults(func=cmd_release)
 
-    v = sub.add_parser("validate", help="validate every quiz bank")
+    v = sub.add_parser("validate", help="validate the threads (data/threads.yml) and every quiz bank")
     v.set_defaults(func=cmd_validate)
 
     bb = sub.add_parser(

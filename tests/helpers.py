@@ -15,7 +15,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from course import project
-from course.content import exercises, questions, rubrics, seeds
+from course.content import exercises, questions, rubrics, seeds, threads
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -170,11 +170,21 @@ def instructor_only_texts():
             # Quotations are public; only runs of the answer's own prose count.
             for own in re.split(r"“[^”]*”|\"[^\"]*\"", a["answer"]):
                 answers |= {w for w in _windows(own) if len(w.split()) >= 16 and w not in sources}
-    for text in rubric_texts():
+    for text in rubric_texts() + thread_answer_texts():
         answers |= {w for w in _windows(text) if len(w.split()) >= 16 and w not in sources}
     for ex in exercises.all_exercises():
         solution |= set(ex.solution_lines())
     return answers, solution
+
+
+def thread_answer_texts() -> list[str]:
+    """The threads' synthesis model answers and look-for points (instructor/answers/threads.yml),
+    their own prose only: the quotations in them are public."""
+    texts = []
+    for a in threads.synthesis_answers().values():
+        for text in (a["answer"], *a["look_for"]):
+            texts += re.split(r"“[^”]*”|\"[^\"]*\"", text)
+    return texts
 
 
 def rubric_texts() -> list[str]:

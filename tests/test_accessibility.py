@@ -53,6 +53,11 @@ def toc_pages() -> list[str]:
 
     for part in toc["parts"]:
         walk(part["chapters"])
+    # The thread pages are one directive filled from data/threads.yml: the overview and the first
+    # thread stand for the others (each page costs a browser load per mode, and their content
+    # is checked on the built site by test_book.test_thread_pages_and_overview).
+    thread_pages = [f for f in files if f.startswith("threads/") and f != "threads/index"]
+    files = [f for f in files if f not in thread_pages[1:]]
     return [f"{f}.html" for f in files] + ["genindex.html", "search.html"]
 
 

@@ -86,4 +86,30 @@ def test_invalid_bank_is_reported_with_file_and_item(mutate, expected):
 def test_course_validate_command():
     proc = subprocess.run([str(Path(sys.executable).parent / "course"), "validate"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert "01_soviets" in proc.stdout
+    assert "01_soviets" in proc.stdout and "thread(s) valid" in proc.stdout
+
+
+# An item across texts, as the banks hold them (quizzes/05_twiss.yml), to break.
+ACROSS = next(i for i in banks.all_banks()["05_twiss"]["items"] if i["id"] == "s004-t01")
+
+
+@pytest.mark.parametrize(
+    "mutate, expected",
+    [
+        (lambda i: i.pop("thread"), "an item across texts names its thread"),
+        (lambda i: i.update(thread="no-such-thread"), "no thread 'no-such-thread'"),
+        (lambda i: i.update(refs=["004:21"]), "rests on two texts or more"),
+        (
+            lambda i: [o.update(feedback=o["feedback"].replace("seed 003", "seed 004")) for o in i["options"]],
+            "the feedback never cites seed 003",
+        ),
+        (lambda i: i.update(id="s004-q99"), "only an item across texts (s…-tNN) names a thread"),
+    ],
+    ids=["no thread", "unknown thread", "one text", "a text never cited", "a thread on a chapter item"],
+)
+def test_items_across_texts_name_their_thread_and_cite_every_text(mutate, expected):
+    assert banks.validate({"chapter": "05_twiss", "items": [ACROSS]}, "quizzes/test.yml") == []
+    item = copy.deepcopy(ACROSS)
+    mutate(item)
+    problems = banks.validate({"chapter": "05_twiss", "items": [item]}, "quizzes/test.yml")
+    assert any(expected in p for p in problems), problems

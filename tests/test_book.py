@@ -4,6 +4,7 @@ The extension's own checks (a reading that skips paragraphs fails the build, and
 in-process on tiny books in test_extension.py."""
 
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -12,9 +13,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from course.authoring.scaffold import TEMPLATE_SECTIONS
-from course.content import banks, chapters, seeds
+from course.content import banks, chapters, seeds, threads
 
-from helpers import instructor_only_texts, leaks, norm, soup
+from helpers import instructor_only_texts, leaks, norm, soup, thread_answer_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow  # every test here reads the built site
@@ -143,6 +144,59 @@ def test_leak_detector_finds_answers_where_they_are(instructor_site):
     _, solution = instructor_only_texts()
     assert all(any(repr(line) in f for f in found) for line in solution), found
     assert any("model answer" in f for f in found)
+    # The threads' model answers are found on their pages in this edition (and so would be in
+    # the student site, where test_student_site_contains_no_model_answer_and_no_solution looks).
+    for t in threads.all_threads():
+        assert any(f.startswith(f"{t.id}.html: model answer") for f in found), t.id
+    assert thread_answer_texts()
+
+
+def _anchors(site: Path) -> dict[str, set[str]]:
+    """Every page of a site and the ids on it."""
+    return {p.relative_to(site).as_posix(): {el["id"] for el in soup(p).select("[id]")} for p in site.rglob("*.html")}
+
+
+def test_thread_pages_and_overview(student_site, instructor_site):
+    """One check over the thread pages of both editions: the overview's matrix links every
+    passage and every thread, and each link resolves; each thread page sets its texts side by
+    side in date order with the quotations, then what changes, what stays, where the texts
+    disagree, the synthesis question and its quiz items; the model answer and its scale are in
+    the instructor edition only. Each chapter's corroboration section links its threads."""
+    pages = _anchors(student_site)
+    overview = soup(student_site / "threads" / "index.html")
+    matrix = overview.select_one("table.course-threads-matrix")
+    rows = matrix.select("tbody tr")
+    assert len(rows) == len(threads.all_threads())
+    for row, t in zip(rows, threads.all_threads()):
+        hrefs = [a["href"] for a in row.select("a[href]")]
+        assert hrefs[0].split("#")[0] == f"{t.id}.html", hrefs[0]
+        passages = [h for h in hrefs[1:] if "#s" in h]
+        assert len(passages) == sum(len(x.paras) for x in t.texts), t.id
+        for href in hrefs:
+            path, _, anchor = href.partition("#")
+            target = posixpath.normpath(posixpath.join("threads", path)) if path else "threads/index.html"
+            assert target in pages, f"threads/index.html links to a missing page {href}"
+            assert not anchor or anchor in pages[target], f"threads/index.html: no #{anchor} on {target}"
+    for t in threads.all_threads():
+        page = soup(student_site / "threads" / f"{t.id}.html")
+        text = norm(page.get_text(" "))
+        table = page.select_one("table.course-thread-texts")
+        assert len(table.select("tbody tr")) == len(t.texts), t.id
+        for x in t.texts:
+            assert norm(x.quote) in text, (t.id, x.seed)
+            assert page.select_one(f"a[href$='#s{x.seed}-p{x.paras[0]}']"), (t.id, x.seed)
+        headings = [" ".join(h.get_text().split()).rstrip("#") for h in page.select("article h2")]
+        assert headings == ["What changes", "What stays", "Where the texts disagree", "Synthesis question"]
+        assert norm(t.synthesis) in text
+        for item in (i for b in banks.all_banks().values() for i in b["items"] if i.get("thread") == t.id):
+            assert item["id"] in text, (t.id, item["id"])
+        assert "For instructors" not in text
+        teacher = norm(soup(instructor_site / "threads" / f"{t.id}.html").get_text(" ")).lower()
+        assert "model answer" in teacher and "thread synthesis answer: the points scale" in teacher, t.id
+    for slug, seed in CHAPTERS:
+        chapter = soup(student_site / "chapters" / f"{slug}.html")
+        linked = {a["href"].split("#")[0] for a in chapter.select("article.bd-article a[href*='threads/']")}
+        assert linked == {f"../threads/{t.id}.html" for t in threads.of_seed(seed)}, slug
 
 
 @pytest.mark.parametrize("slug, seed", CHAPTERS, ids=ids)

@@ -237,7 +237,9 @@ def test_moodle_xml_matches_the_bank(bank):
     root = ET.fromstring(text.encode("utf-8"))
     assert root.findtext("question[@type='category']/category/text") == lms.category(bank)
     tags = [[t.text for t in q.findall("tags/tag/text")] for q in root.findall("question[@type='multichoice']")]
-    assert tags == [[it["bloom"], it["skill"]] for it in bank["items"]]
+    # Bloom level and skill; an item across texts also its thread, so a teacher can pick a thread's items.
+    threads = [[f"thread-{it['thread']}"] if "thread" in it else [] for it in bank["items"]]
+    assert tags == [[it["bloom"], it["skill"], *t] for it, t in zip(bank["items"], threads)]
 
 
 def test_moodle_check_sees_raw_html():

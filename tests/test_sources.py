@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course.content import banks, chapters, seeds, sources
+from course.content import banks, chapters, seeds, sources, threads
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -280,6 +280,21 @@ def test_quotations_in_glossary_and_people_notes_are_in_the_seed_they_cite(name)
             found = misquotations(_flat(use["note"]), seed, cited)
             bad += [f"{entry.get('term') or entry.get('id')} (seed {seed}): {b}" for b in found]
     assert not bad, bad
+
+
+def test_quotations_in_threads_are_in_the_seed_they_cite():
+    """Each text's claim (its ¶s by default, the thread's cited ¶s counted), what changes, what
+    stays and where the texts disagree: every quotation with a seed ¶ is found there."""
+    bad = []
+    for t in threads.all_threads():
+        for x in t.texts:
+            cited = tuple((x.seed, n, n) for n in x.paras)
+            bad += [f"{t.id} (seed {x.seed}): {b}" for b in misquotations(x.claim, x.seed, cited)]
+        for prose in (t.changes, t.stays, *t.disagreements):
+            bad += [f"{t.id}: {b}" for b in misquotations(prose)]
+    assert not bad, bad
+    # The rule reads the threads' citations: a real quotation cited to the wrong text fails.
+    assert misquotations("the state is “a regime of crisis” (seed 004 ¶24).")
 
 
 def test_quotation_rule_catches_the_reviews_misquotation():

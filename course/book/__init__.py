@@ -21,7 +21,7 @@ from sphinx.errors import ExtensionError
 
 from course import project
 from course.book import a11y, assets, drafts, edition, launch, printables
-from course.book.directives import answers, exercise, reading, reference
+from course.book.directives import answers, exercise, reading, reference, threads
 from course.content import banks, paths, seeds
 
 
@@ -87,6 +87,9 @@ DIRECTIVES = {
     "discussion-prompts": answers.DiscussionPrompts,
     "exercise-notebook": exercise.ExerciseNotebook,
     "course-offline-commands": exercise.OfflineCommands,
+    "thread": threads.Thread,
+    "threads-overview": threads.ThreadsOverview,
+    "chapter-threads": threads.ChapterThreads,
 }
 
 # Sphinx events and the course's handlers, in the order they run.

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from course.content import paths, seeds
+from course.content import paths, seeds, threads
 from course.content.validate import validator as schema_validator
 
 # "¶12", "¶12–14", "seed 004 ¶9": how feedback and prose cite paragraphs.
@@ -80,6 +80,27 @@ def _check_ref(ref: Ref, where: str) -> list[str]:
     return []
 
 
+def _thread_problems(item: dict, where: str) -> list[str]:
+    """An item across texts (id ``s…-tNN``) names its thread, rests on two texts or more, and its
+    feedback cites a ¶ of every text it rests on; no other item names a thread."""
+    across = item["id"][4:6] == "-t"
+    if not across:
+        return [f"{where}: only an item across texts (s…-tNN) names a thread"] if "thread" in item else []
+    if "thread" not in item:
+        return [f"{where}: an item across texts names its thread (thread: …, from data/threads.yml)"]
+    try:
+        threads.get(item["thread"])
+    except KeyError as exc:
+        return [f"{where}: {exc.args[0]}"]
+    rests_on = {parse_ref(r).seed for r in item["refs"]}
+    if len(rests_on) < 2:
+        return [f"{where}: an item across texts rests on two texts or more (its refs name seed {min(rests_on)} only)"]
+    cited = {r.seed for o in item["options"] for r in refs_in_text(o["feedback"], item["seed"])}
+    return [
+        f"{where}: the feedback never cites seed {seed}, a text the item rests on" for seed in sorted(rests_on - cited)
+    ]
+
+
 def validate(bank: dict, source: str) -> list[str]:
     """All problems in one bank, each as 'FILE, item ID: problem'. Empty list = valid."""
     validator = schema_validator(_schema())
@@ -114,6 +135,7 @@ def validate(bank: dict, source: str) -> list[str]:
             problems.append(f"{where}: two options have the same text")
         for ref in item["refs"]:
             problems += _check_ref(parse_ref(ref), f"{where}, refs")
+        problems += _thread_problems(item, where)
         for n, opt in enumerate(item["options"], 1):
             if _BANNED_OPTIONS.search(opt["text"]):
                 problems.append(f"{where}, option {n}: no 'all/none of the above' options")

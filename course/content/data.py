@@ -5,6 +5,8 @@
 - ``paragraphs(seed)``: a seed's text as data, one row per ¶, computed from the seed file.
 - ``dataset(name)``: a table of figures from ``data/<name>.csv``; every row has ``seed``,
   ``para`` and ``quote`` (the seed's words the figure comes from).
+- ``threads()``: the threads of ``data/threads.yml`` as a table, one row per thread and text;
+  ``vocabulary(terms)``: how often each text uses each term, per 1,000 words, with its date.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import pandas as pd
 
 from course.content import paths, seeds
+from course.content import threads as _threads
 
 WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*")
 
@@ -49,3 +52,53 @@ def dataset(name: str) -> pd.DataFrame:
         known = ", ".join(sorted(p.stem for p in paths.DATA.glob("*.csv") if p.stem != "timeline"))
         raise FileNotFoundError(f"no dataset {name!r}; the course has: {known}")
     return pd.read_csv(path, dtype={"seed": str})
+
+
+def threads() -> pd.DataFrame:
+    """One row per thread and text on it: ``thread``, ``title``, ``seed``, ``year`` (the catalogue's;
+    for an undated text the first year it infers, with ``year_exact`` False), ``paras`` (the ¶s, as
+    "7 12"), ``quote``, ``claim``."""
+    rows = [
+        {
+            "thread": t.id,
+            "title": t.title,
+            "seed": x.seed,
+            "year": _threads.text_year(x.seed)[0],
+            "year_exact": _threads.text_year(x.seed)[1],
+            "paras": " ".join(str(n) for n in x.paras),
+            "quote": x.quote,
+            "claim": x.claim,
+        }
+        for t in _threads.all_threads()
+        for x in t.texts
+    ]
+    return pd.DataFrame(rows)
+
+
+def vocabulary(terms: dict[str, str]) -> pd.DataFrame:
+    """How often each text uses each term: one row per text and term with ``seed``, ``year``,
+    ``year_exact``, ``label`` ("003 (c. 1987–1990)"), ``term``, ``count`` (matches of the term's
+    regular expression, case ignored, in the whole seed file: headers, notes and quotations of
+    other writers included), ``words`` (the seed's words) and ``per_1000``."""
+    table: list[dict] = []
+    for seed in sorted(seeds.catalogue()):
+        text = seeds.text(seed)
+        words = len(WORD.findall(text))
+        year, exact = _threads.text_year(seed)
+        for term, pattern in terms.items():
+            count = len(re.findall(pattern, text, re.IGNORECASE))
+            table.append(
+                {
+                    "seed": seed,
+                    "year": year,
+                    "year_exact": exact,
+                    "label": f"{seed} ({_threads.year_label(seed)})",
+                    "term": term,
+                    "count": count,
+                    "words": words,
+                    "per_1000": round(1000 * count / words, 2),
+                }
+            )
+    order = sorted(seeds.catalogue(), key=_threads.date_order)
+    df = pd.DataFrame(table)
+    return df.sort_values("seed", key=lambda s: s.map(order.index), kind="stable").reset_index(drop=True)

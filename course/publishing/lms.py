@@ -78,7 +78,7 @@ def gift(bank: dict) -> str:
     ]
     for item in bank["items"]:
         # Moodle reads the id number and tags from this comment.
-        lines.append(f"// [id:{item['id']}] [tag:{item['bloom']}] [tag:{item['skill']}]")
+        lines.append(f"// [id:{item['id']}] " + " ".join(f"[tag:{t}]" for t in _tags(item)))
         lines.append(f"::{_gift_text(item['id'])}::[html]{_gift_text(item['question'])} {{")
         for opt in item["options"]:
             mark = "=" if opt["correct"] else "~"
@@ -88,6 +88,12 @@ def gift(bank: dict) -> str:
 
 
 # -- Moodle XML ----------------------------------------------------------------------------
+
+
+def _tags(item: dict) -> list[str]:
+    """An item's tags in an LMS: its Bloom level and skill, and for an item across texts its
+    thread (``thread-bureaucracy``), so a teacher can pick the items of one thread."""
+    return [item["bloom"], item["skill"]] + ([f"thread-{item['thread']}"] if item.get("thread") else [])
 
 
 def _moodle_text(parent: ET.Element, tag: str, text: str, html_format: bool = True) -> ET.Element:
@@ -124,7 +130,7 @@ def moodle_xml(bank: dict) -> str:
             answer.set("fraction", "100" if opt["correct"] else "0")
             _moodle_text(answer, "feedback", opt["feedback"])
         tags = ET.SubElement(q, "tags")
-        for value in (item["bloom"], item["skill"]):
+        for value in _tags(item):
             ET.SubElement(ET.SubElement(tags, "tag"), "text").text = value
     ET.indent(quiz)
     return ET.tostring(quiz, encoding="unicode", xml_declaration=True) + "\n"

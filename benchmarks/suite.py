@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 RUNS = {
     "check": (["make", "check"], [str(PYTHON), "-m", "pytest", "-m", "not slow"], 120),
-    "test": (["make", "test"], [str(PYTHON), "-m", "pytest"], 720),
+    "test": (["make", "test"], [str(PYTHON), "-m", "pytest", "-n", "3"], 720),
 }
 
 

@@ -8,7 +8,8 @@
   build reuse its executed notebooks), Chromium, fresh virtualenvs, notebooks run in kernels,
   and classes of notebooks graded in the sandbox.
 
-Both run in two processes (pytest-xdist, ``-n 2`` in pyproject.toml). What a whole run shares
+Both run in several processes (pytest-xdist: ``-n 2`` in pyproject.toml, ``-n 3`` for ``make
+test``, whose slow tests often wait). What a whole run shares
 (the built book, the wheel) is made once, by whichever process needs it first
 (``helpers.shared``). The modules in ``helpers.ONE_PROCESS`` run all their tests in one process.
 

@@ -320,6 +320,7 @@ def cmd_decks(a) -> int:
         print(f"course decks: {e}", file=sys.stderr)
         return 1
     print(f"Wrote {len(written)} lesson decks to {a.out} (open {a.out / 'index.html'})")
+    return 0
 
 
 def cmd_printables(a) -> int:

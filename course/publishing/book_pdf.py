@@ -131,7 +131,7 @@ def body(site: Path) -> tuple[list[dict], str]:
 def document(contents: list[dict], text: str, size: str) -> str:
     """The course as one self-contained HTML document, laid out for ``size`` (a4, letter)."""
     return (
-        handouts._env()
+        handouts.templates()
         .get_template("course-book.html.jinja")
         .render(
             size=handouts.SIZES[size],

@@ -25,14 +25,13 @@ import re
 import shutil
 from pathlib import Path
 
-import jinja2
 import markupsafe
 
 from course import project
 from course.content import banks, chapters, lessons, paths, seeds, sources
 from course.files import write_atomic
+from course.publishing import handouts
 
-TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = "reveal.js"  # the folder beside the decks that holds reveal.js's files
 # What a deck loads, from the npm package: the core, the plain theme (its fonts are inside the
 # CSS as data), the speaker-notes plugin, and the licence that must travel with them.
@@ -170,18 +169,9 @@ def context(slug: str) -> dict:
     }
 
 
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html.jinja"]),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-
-
 def deck_html(slug: str) -> str:
     """The deck of chapter ``slug``'s lesson as one HTML page (reveal.js beside it)."""
-    return _env().get_template("deck.html.jinja").render(**context(slug))
+    return handouts.templates().get_template("deck.html.jinja").render(**context(slug))
 
 
 def published(slugs=None) -> list[str]:
@@ -208,6 +198,6 @@ def build(out: Path, slugs=None) -> list[Path]:
         write_atomic(out / f"{slug}.html", page)
         written.append(out / f"{slug}.html")
     listed = [{"file": f"{slug}.html", "title": chapters.outline(slug)["title"]} for slug in pages]
-    index = _env().get_template("decks-index.html.jinja")
+    index = handouts.templates().get_template("decks-index.html.jinja")
     write_atomic(out / "index.html", index.render(decks=listed, version=project.version()))
     return written

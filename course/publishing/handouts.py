@@ -139,7 +139,9 @@ def parts(page: Path) -> dict:
     return {"title": title, "card": _plain(card), "question": _plain(question), "segments": segments}
 
 
-def _env() -> jinja2.Environment:
+def templates() -> jinja2.Environment:
+    """The Jinja2 environment of publishing/templates/, shared by the handouts, the course PDF,
+    the printables and the decks: HTML escaped, an unknown name an error."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html.jinja"]),
@@ -155,7 +157,7 @@ def handout_html(site: Path, slug: str, size: str) -> str:
         raise HandoutError(f"{page} is missing: build the book first (make book)")
     p = parts(page)
     return (
-        _env()
+        templates()
         .get_template("handout.html.jinja")
         .render(
             size=SIZES[size],

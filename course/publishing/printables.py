@@ -295,12 +295,7 @@ def _inline_html(text: str) -> markupsafe.Markup:
 
 
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html.jinja"]),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    env = handouts.templates()
     env.filters["para"] = _para_html
     env.filters["question"] = _question_html
     return env

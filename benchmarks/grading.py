@@ -245,7 +245,9 @@ def otter_notebook(nb):
         if setup.search(cell.source):
             found = True
             cell.source = "\n".join(
-                ln for ln in setup.sub("from course.notebook import data", cell.source).splitlines() if "Checks." not in ln
+                ln
+                for ln in setup.sub("from course.notebook import data", cell.source).splitlines()
+                if "Checks." not in ln
             )
         cell.source = re.sub(r"^check\((.*)\)$", r"grader.check(\1)", cell.source, flags=re.M)
     if not found:

@@ -6,7 +6,9 @@
                                                      make's set-up steps (venv, npm, wheelhouse)
     .venv/bin/python benchmarks/suite.py --only check
 
-For each run: the wall time, pytest's own summary line, and the slowest tests (--durations).
+For each run: the wall time, pytest's own summary line, the slowest tests (--durations), and
+what each test process did (from the timeline tests/conftest.py writes): its busy time, when it
+finished, and the modules that took most of it, so that the chain bounding the wall time shows.
 The load average is printed before and after: on a shared machine the figures say little.
 """
 
@@ -18,7 +20,9 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +37,41 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def processes(timeline: Path, began: float) -> str:
+    """Per test process of the run (not of a pytest a test starts): tests, busy seconds, when
+    its last test ended, and its three costliest modules."""
+    rows = [ln.split("\t") for ln in timeline.read_text(encoding="utf-8").splitlines()] if timeline.exists() else []
+    if not rows:
+        return ""
+    run_parent = Counter(r[1] for r in rows).most_common(1)[0][0]
+    per = defaultdict(list)
+    for worker, parent, start, end, nodeid in rows:
+        if parent == run_parent:
+            per[worker].append((float(start), float(end), nodeid.split("::")[0]))
+    lines = []
+    for worker, tests in sorted(per.items(), key=lambda kv: -max(t[1] for t in kv[1])):
+        busy = sum(e - s for s, e, _ in tests)
+        modules = Counter()
+        for s, e, module in tests:
+            modules[module] += e - s
+        top = ", ".join(f"{Path(m).stem} {t:.0f} s" for m, t in modules.most_common(3))
+        lines.append(
+            f"     {worker}: {len(tests)} tests, busy {busy:.0f} s, "
+            f"last ended at {max(t[1] for t in tests) - began:.0f} s; most: {top}"
+        )
+    return "\n".join(lines)
+
+
 def timed(name: str, cmd: list[str], target: int, durations: int) -> dict:
-    # PYTEST_ADDOPTS reaches the pytest that make runs, too.
-    env = {**os.environ, "PYTEST_ADDOPTS": f"--durations={durations} -p no:cacheprovider"}
+    timeline = Path(tempfile.mkdtemp(prefix="suite-")) / "timeline.tsv"
+    # PYTEST_ADDOPTS and the timeline's address reach the pytest that make runs, too.
+    env = {
+        **os.environ,
+        "PYTEST_ADDOPTS": f"--durations={durations} -p no:cacheprovider",
+        "COURSE_TEST_TIMELINE": str(timeline),
+    }
     print(f"== {name}: {shlex.join(cmd)}  (load average before: {load()})", flush=True)
+    began = time.time()
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
@@ -51,6 +86,8 @@ def timed(name: str, cmd: list[str], target: int, durations: int) -> dict:
     print(f"   pytest: {summary[-1].strip('= ') if summary else '(no summary line; see the output below)'}")
     if slowest:
         print("   slowest:\n" + "\n".join(f"     {ln}" for ln in slowest.splitlines()))
+    if per_process := processes(timeline, began):
+        print(f"   test processes (timeline: {timeline}):\n{per_process}")
     if proc.returncode != 0 and not summary:
         print(out[-3000:])
     return {"name": name, "wall": wall, "exit": proc.returncode}

@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,19 @@ def pytest_xdist_make_scheduler(config, log):
             return module if module in ONE_PROCESS else nodeid
 
     return OneProcessModules(config, log)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """With COURSE_TEST_TIMELINE=<file>, one line per test (process, its parent, start, end,
+    node id), so that benchmarks/suite.py can show which chain of tests bounds a run's wall time.
+    (The parent tells a run's own processes from those of a pytest that a test runs.)"""
+    start = time.time()
+    yield
+    if timeline := os.environ.get("COURSE_TEST_TIMELINE"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        with open(timeline, "a", encoding="utf-8") as f:
+            f.write(f"{worker}\t{os.getppid()}\t{start:.2f}\t{time.time():.2f}\t{item.nodeid}\n")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -38,27 +38,26 @@ def load() -> str:
 
 
 def processes(timeline: Path, began: float) -> str:
-    """Per test process of the run (not of a pytest a test starts): tests, busy seconds, when
-    its last test ended, and its three costliest modules."""
+    """Per test process of the run (not of a pytest a test starts): tests, busy and CPU seconds,
+    when its last test ended; then the modules that used most CPU, over all processes."""
     rows = [ln.split("\t") for ln in timeline.read_text(encoding="utf-8").splitlines()] if timeline.exists() else []
     if not rows:
         return ""
     run_parent = Counter(r[1] for r in rows).most_common(1)[0][0]
-    per = defaultdict(list)
-    for worker, parent, start, end, nodeid in rows:
+    per, cpu, busy = defaultdict(list), Counter(), Counter()
+    for worker, parent, start, end, used, nodeid in rows:
         if parent == run_parent:
-            per[worker].append((float(start), float(end), nodeid.split("::")[0]))
+            per[worker].append((float(start), float(end), float(used)))
+            cpu[nodeid.split("::")[0]] += float(used)
+            busy[nodeid.split("::")[0]] += float(end) - float(start)
     lines = []
     for worker, tests in sorted(per.items(), key=lambda kv: -max(t[1] for t in kv[1])):
-        busy = sum(e - s for s, e, _ in tests)
-        modules = Counter()
-        for s, e, module in tests:
-            modules[module] += e - s
-        top = ", ".join(f"{Path(m).stem} {t:.0f} s" for m, t in modules.most_common(3))
         lines.append(
-            f"     {worker}: {len(tests)} tests, busy {busy:.0f} s, "
-            f"last ended at {max(t[1] for t in tests) - began:.0f} s; most: {top}"
+            f"     {worker}: {len(tests)} tests, busy {sum(e - s for s, e, _ in tests):.0f} s, "
+            f"CPU {sum(u for *_, u in tests):.0f} s, last ended at {max(t[1] for t in tests) - began:.0f} s"
         )
+    lines.append(f"     CPU in all: {sum(cpu.values()):.0f} s; the most (CPU s / busy s):")
+    lines += [f"       {cpu[m]:6.0f} {busy[m]:6.0f}  {m}" for m, _ in cpu.most_common(12)]
     return "\n".join(lines)
 
 

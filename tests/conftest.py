@@ -61,17 +61,37 @@ def pytest_xdist_make_scheduler(config, log):
     return OneProcessModules(config, log)
 
 
+def _tree_cpu() -> float:
+    """CPU seconds used by this process and everything below it: the live processes' own time,
+    and the time of the children they have waited for (so none is counted twice)."""
+    tick, stats = os.sysconf("SC_CLK_TCK"), {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                fields = open(f"/proc/{entry.name}/stat", encoding="ascii").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            stats[int(entry.name)] = (int(fields[1]), sum(map(int, fields[11:15])))  # ppid, cpu
+    below, mine = {os.getpid()}, True
+    while mine:
+        mine = {pid for pid, (ppid, _) in stats.items() if ppid in below} - below
+        below |= mine
+    return sum(stats[pid][1] for pid in below if pid in stats) / tick
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    """With COURSE_TEST_TIMELINE=<file>, one line per test (process, its parent, start, end,
-    node id), so that benchmarks/suite.py can show which chain of tests bounds a run's wall time.
-    (The parent tells a run's own processes from those of a pytest that a test runs.)"""
-    start = time.time()
+    """With COURSE_TEST_TIMELINE=<file>, one line per test (process, its parent, start, end, CPU
+    seconds of its process tree, node id), so that benchmarks/suite.py can show where a run's
+    time goes. (The parent tells a run's own processes from those of a pytest a test runs.)"""
+    timeline = os.environ.get("COURSE_TEST_TIMELINE")
+    start, cpu = time.time(), _tree_cpu() if timeline else 0
     yield
-    if timeline := os.environ.get("COURSE_TEST_TIMELINE"):
+    if timeline:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        used = _tree_cpu() - cpu
         with open(timeline, "a", encoding="utf-8") as f:
-            f.write(f"{worker}\t{os.getppid()}\t{start:.2f}\t{time.time():.2f}\t{item.nodeid}\n")
+            f.write(f"{worker}\t{os.getppid()}\t{start:.2f}\t{time.time():.2f}\t{used:.2f}\t{item.nodeid}\n")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -68,7 +68,8 @@ def _tree_cpu() -> float:
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                fields = open(f"/proc/{entry.name}/stat", encoding="ascii").read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{entry.name}/stat", encoding="ascii") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
             except OSError:
                 continue  # ended meanwhile
             stats[int(entry.name)] = (int(fields[1]), sum(map(int, fields[11:15])))  # ppid, cpu

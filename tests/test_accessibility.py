@@ -5,12 +5,12 @@ theme's light or dark mode the way its own switch does it (localStorage "mode", 
 theme before first paint), and checked with axe-core (pinned in package.json, injected from
 node_modules: no CDN). A page passes with no serious or critical violation. Pages with quizzes
 are checked again with every quiz in each state a student can reach (no option chosen, a wrong
-option, the key), and hidden code cells are opened and checked too.
+option, the key), and hidden code cells are opened and checked too. The same walk checks what
+any page must do in a browser: a title, no page or console error, no request off 127.0.0.1.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
@@ -75,12 +75,25 @@ def axe_violations(page, context: str | None = None, exclusions=EXCLUSIONS) -> l
 
 
 def open_page(browser, base: str, mode: str):
-    """A page in the theme's light or dark mode, with every request off 127.0.0.1 blocked."""
+    """A page in the theme's light or dark mode, with every request off 127.0.0.1 blocked. It
+    records page errors, console errors and the blocked requests (``page.errors``,
+    ``page.external``)."""
     context = browser.new_context(color_scheme=mode)
     # The theme's switch button stores the choice here; the theme reads it before first paint.
     context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
     page = context.new_page()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+    page.errors, page.external = [], []
+    page.on("pageerror", lambda e: page.errors.append(f"page error: {e}"))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
+
+    def route(r):
+        if r.request.url.startswith(base):
+            r.continue_()
+        else:
+            page.external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
     return context, page
 
 
@@ -102,26 +115,38 @@ def settle(page) -> None:
         .map(a => a.finished)).then(() => true)""")
 
 
+# Clicks as a student does (the option's radio button, then "Check answer"), all in one call:
+# a round trip from Python per quiz cost more than axe itself on a page of 29 quizzes.
+ANSWER_QUIZZES = """state => [...document.querySelectorAll(".course-quiz[data-quiz]")].map(quiz => {
+  const options = JSON.parse(new TextDecoder().decode(
+    Uint8Array.from(atob(quiz.dataset.quiz), c => c.charCodeAt(0))));
+  if (state !== "none") {
+    const pick = options.findIndex(o => o.correct === (state === "right"));
+    quiz.querySelector(`input[value='${pick}']`).click();
+  }
+  quiz.querySelector(".course-quiz-check").click();
+  return quiz.querySelector(".course-quiz-feedback").innerText;
+})"""
+
+
 def answer_quizzes(page, state: str) -> None:
     """Put every quiz on the page in one state: "none" (checked with no option chosen),
     "wrong" (a distractor checked) or "right" (the key checked)."""
-    for quiz in page.locator(".course-quiz[data-quiz]").all():
-        options = json.loads(base64.b64decode(quiz.get_attribute("data-quiz")))
-        if state != "none":
-            pick = next(i for i, o in enumerate(options) if o["correct"] == (state == "right"))
-            quiz.locator(f"input[value='{pick}']").check()
-        quiz.get_by_role("button", name="Check answer").click()
-        expected = {"none": "Choose an option first", "wrong": "Not quite", "right": "Correct."}[state]
-        assert expected in quiz.locator(".course-quiz-feedback").inner_text()
+    expected = {"none": "Choose an option first", "wrong": "Not quite", "right": "Correct."}[state]
+    said = page.evaluate(ANSWER_QUIZZES, state)
+    assert said and all(expected in text for text in said), said
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("path", PAGES)
 def test_page_has_no_serious_accessibility_violation(browser, served_site, path, mode):
+    """Also what any page must do in a browser: load with a title, no error, and no request
+    off 127.0.0.1, before and after a student opens and answers everything on it."""
     context, page = open_page(browser, served_site, mode)
     try:
         load(page, f"{served_site}/{path}", mode)
+        assert page.title(), path
         failures = []
         found = axe_violations(page)
         if found:
@@ -142,6 +167,8 @@ def test_page_has_no_serious_accessibility_violation(browser, served_site, path,
                 if found:
                     failures.append(describe(found, f"{path}, {mode} mode, quizzes answered: {state}"))
         assert not failures, "\n".join(failures)
+        assert page.errors == [], page.errors
+        assert page.external == [], f"requests left 127.0.0.1: {page.external}"
     finally:
         context.close()
 
@@ -201,6 +228,26 @@ BAD_PAGE = """<!doctype html><html lang="en"><head><title>Bad</title></head><bod
 <button id="ours" aria-label="Go">Search the texts</button>
 <button id="theirs" class="search-button__button" aria-label="Search">Search Ctrl+K</button>
 </main></body></html>"""
+
+
+@pytest.mark.slow
+def test_a_page_error_and_an_outside_request_are_recorded(browser, serve, tmp_path):
+    """Positive control for the page walk's last two checks."""
+    (tmp_path / "bad.html").write_text(
+        '<!doctype html><html lang="en"><head><title>Bad</title></head><body>'
+        '<img alt="x" src="https://cdn.example.com/x.png"><script>throw new Error("boom")</script>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    base = serve(tmp_path)
+    context, page = open_page(browser, base, "light")
+    try:
+        page.goto(f"{base}/bad.html")
+        page.wait_for_load_state("networkidle")
+        assert page.external == ["https://cdn.example.com/x.png"]
+        assert [e for e in page.errors if "boom" in e], page.errors
+    finally:
+        context.close()
 
 
 @pytest.mark.slow

@@ -31,7 +31,13 @@ from pathlib import Path
 
 import pytest
 
+from course.content import validate
+
 from helpers import BIN, ONE_PROCESS, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, reuse_executed, run, shared
+
+# Before any test module imports nbformat (and so jsonschema): without jsonschema's slow plug-in,
+# which costs each test process about 1.3 s of CPU at collection (course/content/validate.py).
+validate.jsonschema()
 
 pytest_plugins = "sphinx.testing.fixtures"
 

@@ -314,6 +314,7 @@ class Fresh:
                 "pip",
                 "install",
                 "--quiet",
+                "--no-compile",  # half the install's time; a kernel compiles what it imports
                 "--no-index",
                 "--find-links",
                 WHEELHOUSE,
@@ -384,6 +385,8 @@ class NotebookFailed(Exception):
 
 RUNNER = """
 import json, sys
+from course.content import validate
+validate.jsonschema()  # nbformat imports it: without its slow plug-in (course/content/validate.py)
 import nbformat
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager

@@ -33,6 +33,15 @@ RUNS = {
 }
 
 
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat): over a run on a
+    quiet machine, what the run used, browsers and every other child process included."""
+    with open("/proc/stat", encoding="ascii") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -70,17 +79,19 @@ def timed(name: str, cmd: list[str], target: int, durations: int) -> dict:
         "COURSE_TEST_TIMELINE": str(timeline),
     }
     print(f"== {name}: {shlex.join(cmd)}  (load average before: {load()})", flush=True)
-    began = time.time()
+    began, cpu = time.time(), machine_cpu()
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
+    cpu = machine_cpu() - cpu
     out = proc.stdout + proc.stderr
     summary = [ln for ln in out.splitlines() if re.search(r"\b(passed|failed|error)\b.* in [\d.]+s", ln)]
     m = re.search(r"=+ slowest \d+ durations =+\n(.*?)(?:\n\n|\n=)", out, re.S)
     slowest = m.group(1).rstrip() if m else ""
     print(
         f"   exit {proc.returncode}; wall {wall:6.1f} s (target {target} s: "
-        f"{'met' if wall <= target else 'missed'}); load average after: {load()}"
+        f"{'met' if wall <= target else 'missed'}); the machine's CPU meanwhile: {cpu:.0f} s "
+        f"({cpu / wall / os.cpu_count():.0%} of {os.cpu_count()} cores); load average after: {load()}"
     )
     print(f"   pytest: {summary[-1].strip('= ') if summary else '(no summary line; see the output below)'}")
     if slowest:

@@ -33,7 +33,19 @@ import pytest
 
 from course.content import validate
 
-from helpers import BIN, ONE_PROCESS, ROOT, WHEELHOUSE, build_book, copy_repo, offline_env, reuse_executed, run, shared
+from helpers import (
+    APART,
+    BIN,
+    ONE_PROCESS,
+    ROOT,
+    WHEELHOUSE,
+    build_book,
+    copy_repo,
+    offline_env,
+    reuse_executed,
+    run,
+    shared,
+)
 
 # Before any test module imports nbformat (and so jsonschema): without jsonschema's slow plug-in,
 # which costs each test process about 1.3 s of CPU at collection (course/content/validate.py).
@@ -62,7 +74,7 @@ def pytest_xdist_make_scheduler(config, log):
     class OneProcessModules(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return module if module in ONE_PROCESS else nodeid
+            return module if module in ONE_PROCESS and nodeid not in APART else nodeid
 
     return OneProcessModules(config, log)
 

@@ -60,6 +60,11 @@ ONE_PROCESS = {
     "tests/test_anywhere.py": "makes one fresh virtualenv and installs the course into it again and again",
     "tests/test_book_pdf.py": "prints the course PDF once",
 }
+# Tests of those modules that use none of the shared fixture: scheduled on their own, so that a
+# long one does not wait behind the module's chain (or make the chain longer).
+APART = {
+    "tests/test_scaffold.py::test_a_new_chapter_leaves_the_fast_tests_green_with_no_test_edited",
+}
 
 
 def shared(tmp_path_factory, name: str, make) -> Path:

@@ -117,7 +117,10 @@ def test_two_processes_make_a_shared_thing_once(tmp_path):
 def test_the_modules_kept_in_one_process_exist():
     """A renamed module would silently lose its place in ONE_PROCESS (and run its costly fixture
     in both processes, or its tests beside each other's changes)."""
-    from helpers import ONE_PROCESS
+    from helpers import APART, ONE_PROCESS
 
     for module, why in ONE_PROCESS.items():
         assert (ROOT / module).is_file(), f"{module} ({why}) is in ONE_PROCESS but does not exist"
+    for nodeid in APART:  # and a renamed test would silently go back into its module's chain
+        module, name = nodeid.split("::")
+        assert module in ONE_PROCESS and f"\ndef {name}(" in (ROOT / module).read_text(encoding="utf-8"), nodeid

@@ -34,8 +34,8 @@ import pytest
 from course.content import validate
 
 from helpers import (
-    APART,
     BIN,
+    LONG,
     ONE_PROCESS,
     ROOT,
     WHEELHOUSE,
@@ -74,7 +74,7 @@ def pytest_xdist_make_scheduler(config, log):
     class OneProcessModules(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return module if module in ONE_PROCESS and nodeid not in APART else nodeid
+            return module if module in ONE_PROCESS and nodeid not in LONG else nodeid
 
     return OneProcessModules(config, log)
 
@@ -114,6 +114,7 @@ def pytest_runtest_protocol(item, nextitem):
 
 
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: item.nodeid not in LONG)  # stable: the rest keep their order
     unmarked = [
         item.nodeid
         for item in items

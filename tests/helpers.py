@@ -60,10 +60,13 @@ ONE_PROCESS = {
     "tests/test_anywhere.py": "makes one fresh virtualenv and installs the course into it again and again",
     "tests/test_book_pdf.py": "prints the course PDF once",
 }
-# Tests of those modules that use none of the shared fixture: scheduled on their own, so that a
-# long one does not wait behind the module's chain (or make the chain longer).
-APART = {
-    "tests/test_scaffold.py::test_a_new_chapter_leaves_the_fast_tests_green_with_no_test_edited",
+# Long tests that use none of their module's shared fixtures: each is a unit of work of its own
+# (even in a ONE_PROCESS module) and is sent before the other single tests, so that none of them
+# starts late and ends the run alone.
+LONG = {
+    "tests/test_scaffold.py::test_a_new_chapter_leaves_the_fast_tests_green_with_no_test_edited": "the fast "
+    "tests, run again in a copy with a sixth chapter",
+    "tests/test_publish.py::test_make_release_end_to_end": "builds both editions and prints the handouts",
 }
 
 

@@ -65,7 +65,8 @@ def processes(timeline: Path, began: float) -> str:
             f"     {worker}: {len(tests)} tests, busy {sum(e - s for s, e, _ in tests):.0f} s, "
             f"CPU {sum(u for *_, u in tests):.0f} s, last ended at {max(t[1] for t in tests) - began:.0f} s"
         )
-    lines.append(f"     CPU in all: {sum(cpu.values()):.0f} s; the most (CPU s / busy s):")
+    lines.append(f"     CPU in the tests' process trees: {sum(cpu.values()):.0f} s; the most (CPU s / busy s;")
+    lines.append("     a browser's share is rough, see tests/conftest.py _tree_cpu):")
     lines += [f"       {cpu[m]:6.0f} {busy[m]:6.0f}  {m}" for m, _ in cpu.most_common(12)]
     return "\n".join(lines)
 

@@ -81,7 +81,9 @@ def pytest_xdist_make_scheduler(config, log):
 
 def _tree_cpu() -> float:
     """CPU seconds used by this process and everything below it: the live processes' own time,
-    and the time of the children they have waited for (so none is counted twice)."""
+    and the time of the children they have waited for (so none is counted twice). Rough for a
+    browser: the time of a renderer that ends unwaited-for leaves the sum, in whichever test it
+    ends (so a browser test can even show less than nothing); the machine's total is exact."""
     tick, stats = os.sysconf("SC_CLK_TCK"), {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.content import paths
+from course.content import paths, validate
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 _ASSIGN = re.compile(r"^(\s*)([A-Za-z_]\w*)\s*(?::[^=]+)?=(?!=)")
@@ -36,6 +36,7 @@ class Exercise:
 
     def notebook(self):
         """The instructor notebook (with solutions), read from its MyST text."""
+        validate.jsonschema()  # jupytext imports it: without its slow plug-in (course/content/validate.py)
         import jupytext
 
         return jupytext.read(self.source)

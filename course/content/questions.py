@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from course.content import paths
+from course.content import paths, validate
 from course.content.banks import taxonomy
 
 BLOOM = taxonomy("bloom")  # Remember … Create, from the quiz bank schema
@@ -77,6 +77,7 @@ def notebook_path(chapter: str):
 
 def notebook(chapter: str):
     """The chapter notebook, cells and metadata, read from its MyST source."""
+    validate.jsonschema()  # jupytext imports it: without its slow plug-in (course/content/validate.py)
     import jupytext
 
     return jupytext.read(notebook_path(chapter))

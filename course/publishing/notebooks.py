@@ -23,7 +23,7 @@ from pathlib import Path
 
 from course import project
 from course.content import exercises as exlib
-from course.content import paths
+from course.content import paths, validate
 from course.content.chapters import front_matter
 from course.notebook import setup_cell
 
@@ -114,6 +114,7 @@ def _of(page: str, chapters) -> bool:
 def student_notebooks(leave_out=frozenset()) -> dict[str, object]:
     """``{file name: notebook}``: each notebook page and each exercise as a student gets it,
     but those of the chapters in ``leave_out`` (the drafts, in the student site)."""
+    validate.jsonschema()  # jupytext imports it: without its slow plug-in (course/content/validate.py)
     import jupytext
 
     from course.publishing.addresses import read_recorded
@@ -134,6 +135,7 @@ def student_notebooks(leave_out=frozenset()) -> dict[str, object]:
 def write_notebooks(to: Path, leave_out=frozenset()) -> list[Path]:
     """Write the clean student notebooks into ``to`` (the site's or Binder's ``notebooks/``),
     but those of the chapters in ``leave_out``."""
+    validate.jsonschema()  # nbformat imports it: without its slow plug-in (course/content/validate.py)
     import nbformat
 
     to.mkdir(parents=True, exist_ok=True)

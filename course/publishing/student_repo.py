@@ -27,11 +27,9 @@ import json
 import shutil
 from pathlib import Path
 
-import nbformat
-
 from course import __version__, project
 from course.content import exercises as exlib
-from course.content import paths
+from course.content import paths, validate
 from course.notebook import setup_cell
 
 WORKFLOW = "grade.yml"
@@ -134,8 +132,16 @@ def _first_line(source: str) -> str:
     return line if len(line) <= 60 else line[:57] + "..."
 
 
+def _nbformat():
+    validate.jsonschema()  # nbformat imports it: without its slow plug-in (course/content/validate.py)
+    import nbformat
+
+    return nbformat
+
+
 def _cells(text: str) -> dict[str, str]:
     """{cell id: first line} of a notebook's text ({} if it cannot be read)."""
+    nbformat = _nbformat()
     try:
         return {c["id"]: _first_line(c.source) for c in nbformat.reads(text, as_version=4).cells if "id" in c}
     except Exception:  # noqa: BLE001  (a student's copy may be anything)
@@ -195,7 +201,7 @@ def release(to: Path, notes: list[str] | None = None) -> list[Path]:
     for ex in exlib.all_exercises():
         folder = to / "exercises" / ex.id
         folder.mkdir(parents=True, exist_ok=True)
-        text = nbformat.writes(stable_ids(setup_cell.fold(ex.student_notebook()), ex.id))
+        text = _nbformat().writes(stable_ids(setup_cell.fold(ex.student_notebook()), ex.id))
         exlib.refuse_solutions(f"{ex.id}.ipynb", text)
         rel = f"exercises/{ex.id}/{ex.id}.ipynb"
         _place_notebook(folder / f"{ex.id}.ipynb", rel, text, previous, notes)

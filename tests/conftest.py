@@ -45,6 +45,7 @@ from helpers import (
     reuse_executed,
     run,
     shared,
+    watch,
 )
 
 # Before any test module imports nbformat (and so jsonschema): without jsonschema's slow plug-in,
@@ -305,19 +306,7 @@ def page(browser, served_site):
     """A fresh page that records console errors, page errors and any non-local request
     (which it blocks)."""
     context = browser.new_context()
-    pg = context.new_page()
-    pg.errors, pg.external = [], []
-    pg.on("pageerror", lambda e: pg.errors.append(f"page error: {e}"))
-    pg.on("console", lambda m: m.type == "error" and pg.errors.append(f"console: {m.text}"))
-
-    def route(r):
-        if r.request.url.startswith(served_site):
-            r.continue_()
-        else:
-            pg.external.append(r.request.url)
-            r.abort()
-
-    pg.route("**/*", route)
+    pg = watch(context.new_page(), served_site)
     pg.base = served_site
     yield pg
     context.close()

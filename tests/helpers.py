@@ -236,6 +236,27 @@ def hidden_test_leaks(name: str, text: str) -> list[str]:
     return [f"{name}: {ln!r}" for ln in hidden_test_lines() if squeeze(ln) in flat]
 
 
+# ---------------------------------------------------------------- pages in Chromium
+
+
+def watch(page, base: str):
+    """Make ``page`` record its page errors and console errors (``page.errors``) and block every
+    request off ``base``, recording its address (``page.external``). Returns the page."""
+    page.errors, page.external = [], []
+    page.on("pageerror", lambda e: page.errors.append(f"page error: {e}"))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
+
+    def route(r):
+        if r.request.url.startswith(base):
+            r.continue_()
+        else:
+            page.external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return page
+
+
 # ---------------------------------------------------------------- axe-core in Chromium
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

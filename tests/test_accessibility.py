@@ -1,12 +1,14 @@
 """Accessibility: axe-core on every page of the student site, in light and in dark mode.
 
-Each page is loaded in headless Debian Chromium with nothing allowed off 127.0.0.1, put in the
-theme's light or dark mode the way its own switch does it (localStorage "mode", read by the
-theme before first paint), and checked with axe-core (pinned in package.json, injected from
-node_modules: no CDN). A page passes with no serious or critical violation. Pages with quizzes
-are checked again with every quiz in each state a student can reach (no option chosen, a wrong
-option, the key), and hidden code cells are opened and checked too. The same walk checks what
-any page must do in a browser: a title, no page or console error, no request off 127.0.0.1.
+Each page is loaded in headless Debian Chromium with nothing allowed off 127.0.0.1, in the
+theme's light mode (localStorage "mode", read by the theme before first paint), and checked
+with axe-core (pinned in package.json, injected from node_modules: no CDN); then it is switched
+to dark mode with the theme's own button and checked again. A page passes with no serious or
+critical violation. Pages with quizzes are checked again, in both modes, with every quiz in each
+state a student can reach (no option chosen, a wrong option, the key), and hidden code cells are
+opened and checked too. The same walk checks what any page must do in a browser: a title, no
+page or console error, no request off 127.0.0.1. One load serves both modes: a load costs more
+than axe on most pages.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import EXTRA_RULES, describe, run_axe
+from helpers import EXTRA_RULES, describe, run_axe, watch
 
 MODES = ["light", "dark"]
 
@@ -76,36 +78,40 @@ def axe_violations(page, context: str | None = None, exclusions=EXCLUSIONS) -> l
 
 def open_page(browser, base: str, mode: str):
     """A page in the theme's light or dark mode, with every request off 127.0.0.1 blocked. It
-    records page errors, console errors and the blocked requests (``page.errors``,
-    ``page.external``)."""
+    records page errors, console errors and the blocked requests (``helpers.watch``)."""
     context = browser.new_context(color_scheme=mode)
     # The theme's switch button stores the choice here; the theme reads it before first paint.
     context.add_init_script(f"localStorage.setItem('mode', '{mode}')")
-    page = context.new_page()
-    page.errors, page.external = [], []
-    page.on("pageerror", lambda e: page.errors.append(f"page error: {e}"))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
+    return context, watch(context.new_page(), base)
 
-    def route(r):
-        if r.request.url.startswith(base):
-            r.continue_()
-        else:
-            page.external.append(r.request.url)
-            r.abort()
 
-    page.route("**/*", route)
-    return context, page
+def check_mode(page, mode: str) -> None:
+    """The page is in ``mode``, and the mode is applied, not just recorded: dark mode has a dark
+    page background."""
+    assert page.evaluate("document.documentElement.dataset.theme") == mode
+    rgb = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    dark = sum(int(c) for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]) < 200
+    assert dark == (mode == "dark"), f"{mode} mode but the page background is {rgb}"
 
 
 def load(page, url: str, mode: str):
     page.goto(url)
     page.wait_for_load_state("networkidle")
     page.evaluate("document.fonts.ready.then(() => true)")
-    assert page.evaluate("document.documentElement.dataset.theme") == mode
-    # The mode is applied, not just recorded: dark mode has a dark page background.
-    rgb = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    dark = sum(int(c) for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]) < 200
-    assert dark == (mode == "dark"), f"{mode} mode but the page background is {rgb}"
+    check_mode(page, mode)
+
+
+def switch_mode(page, mode: str) -> None:
+    """Switch a loaded page to ``mode`` as a student does: the system colour scheme to match, and
+    the theme's colour-mode button pressed until the page is in that mode (it cycles through
+    light, dark and "auto")."""
+    page.emulate_media(color_scheme=mode)
+    for _ in range(3):
+        if page.evaluate("document.documentElement.dataset.mode") == mode:
+            break
+        page.evaluate("document.querySelector('.theme-switch-button').click()")
+    settle(page)
+    check_mode(page, mode)
 
 
 def settle(page) -> None:
@@ -137,35 +143,46 @@ def answer_quizzes(page, state: str) -> None:
     assert said and all(expected in text for text in said), said
 
 
+def other(mode: str) -> str:
+    return "dark" if mode == "light" else "light"
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("path", PAGES)
-def test_page_has_no_serious_accessibility_violation(browser, served_site, path, mode):
-    """Also what any page must do in a browser: load with a title, no error, and no request
-    off 127.0.0.1, before and after a student opens and answers everything on it."""
-    context, page = open_page(browser, served_site, mode)
+def test_page_has_no_serious_accessibility_violation(browser, served_site, path):
+    """Each state of the page is checked in both modes: the page is loaded in light mode and
+    switched with the theme's own button (pages loaded in dark mode: the tests below). Also what
+    any page must do in a browser: load with a title, no error, and no request off 127.0.0.1,
+    before and after a student opens and answers everything on it."""
+    context, page = open_page(browser, served_site, "light")
+    failures = []
+
+    def check(state: str, mode: str, within: str | None = None) -> str:
+        """Axe on the page (or on what ``within`` selects) in ``mode``, then in the other mode;
+        returns the mode the page is left in."""
+        for m in (mode, other(mode)):
+            if m != mode:
+                switch_mode(page, m)
+            found = axe_violations(page, within)
+            if found:
+                failures.append(describe(found, f"{path}, {m} mode, {state}"))
+        return other(mode)
+
     try:
-        load(page, f"{served_site}/{path}", mode)
+        load(page, f"{served_site}/{path}", "light")
         assert page.title(), path
-        failures = []
-        found = axe_violations(page)
-        if found:
-            failures.append(describe(found, f"{path}, {mode} mode, as loaded"))
+        mode = check("as loaded", "light")
         # Hidden code cells and collapsed sections, opened.
         if page.locator("main details:not([open])").count():
             page.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
             settle(page)  # the content fades in: axe would measure half-transparent text
-            found = axe_violations(page, "main details")
-            if found:
-                failures.append(describe(found, f"{path}, {mode} mode, hidden content opened"))
+            mode = check("hidden content opened", mode, "main details")
         # Every quiz in every state a student can reach.
         if page.locator(".course-quiz").count():
             for state in ("none", "wrong", "right"):
                 answer_quizzes(page, state)
                 settle(page)
-                found = axe_violations(page, ".course-quiz")
-                if found:
-                    failures.append(describe(found, f"{path}, {mode} mode, quizzes answered: {state}"))
+                mode = check(f"quizzes answered: {state}", mode, ".course-quiz")
         assert not failures, "\n".join(failures)
         assert page.errors == [], page.errors
         assert page.external == [], f"requests left 127.0.0.1: {page.external}"
@@ -246,6 +263,21 @@ def test_a_page_error_and_an_outside_request_are_recorded(browser, serve, tmp_pa
         page.wait_for_load_state("networkidle")
         assert page.external == ["https://cdn.example.com/x.png"]
         assert [e for e in page.errors if "boom" in e], page.errors
+    finally:
+        context.close()
+
+
+@pytest.mark.slow
+def test_a_fault_only_in_dark_mode_is_found_after_the_switch(browser, served_site):
+    """Positive control for checking both modes on one load: text made illegible in dark mode
+    only is found once the theme's button has switched the page."""
+    context, page = open_page(browser, served_site, "light")
+    try:
+        load(page, f"{served_site}/index.html", "light")
+        page.add_style_tag(content="html[data-theme=dark] main p { color: #262626 !important; }")
+        assert not [v for v in axe_violations(page, "main") if v["id"] == "color-contrast"]
+        switch_mode(page, "dark")
+        assert [v for v in axe_violations(page, "main") if v["id"] == "color-contrast"]
     finally:
         context.close()
 

@@ -365,6 +365,7 @@ class Fresh:
         assert proc.returncode in (0, 3), f"nbclient failed:\n{proc.stderr[-3000:]}"
         nb = nbformat.read(out, as_version=4)
         out.unlink()
+        Path(f"{out}.kernel.json").unlink(missing_ok=True)
         if proc.returncode == 3:
             raise NotebookFailed(nb)
         return nb
@@ -395,7 +396,11 @@ from nbclient.exceptions import CellExecutionError
 
 src, out, cwd, kernels = sys.argv[1:5]
 nb = nbformat.read(src, as_version=4)
-km = AsyncKernelManager(kernel_name="fresh", kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernels]))
+km = AsyncKernelManager(
+    kernel_name="fresh",
+    kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernels]),
+    connection_file=out + ".kernel.json",  # jupyter_client leaves it behind: not in the system's /tmp
+)
 client = NotebookClient(nb, km=km, timeout=300, resources={"metadata": {"path": cwd}})
 try:
     client.execute(env=json.loads(sys.stdin.read()))
@@ -420,8 +425,10 @@ def published(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_alone_in_a_fresh_environment(fresh, published, tmp_path, name):
+def test_the_setup_cell_installs_the_course_in_a_fresh_environment(fresh, published, tmp_path):
+    """Every notebook starts with the same setup cell (test_every_student_notebook_starts_with_
+    the_hidden_setup_cell), so its install is run once, here, in the first notebook."""
+    name = NAMES[0]
     alone, elsewhere = tmp_path / "alone", tmp_path / "elsewhere"
     alone.mkdir(), elsewhere.mkdir()
     shutil.copy(published / name, alone / name)
@@ -437,6 +444,24 @@ def test_notebook_runs_alone_in_a_fresh_environment(fresh, published, tmp_path, 
     # From another working folder, with the package now installed: the setup cell is silent.
     again = fresh.execute(alone / name, cwd=elsewhere)
     assert setup_outputs(again) == ""
+    assert sorted(p.name for p in alone.iterdir()) == [name] and not list(elsewhere.iterdir())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_alone_in_a_fresh_environment(fresh, published, tmp_path, name):
+    """Each notebook, alone in a folder, in the fresh environment with the course installed as
+    its setup cell installs it (the test above): it runs to the end and writes nothing beside
+    itself."""
+    nb = nbformat.read(published / name, as_version=4)
+    assert next(c for c in nb.cells if c.cell_type == "code").source.endswith(setup_cell.setup_cell())
+    if not fresh.has_course():
+        run([fresh.python, "-m", "pip", "install", "--quiet", "--no-index", fresh.wheel], env=fresh.env())
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(published / name, alone / name)
+    ran = fresh.execute(alone / name, cwd=alone)
+    assert setup_outputs(ran) == ""
     assert sorted(p.name for p in alone.iterdir()) == [name]
 
 

@@ -76,15 +76,16 @@ def test_a_wrong_type_is_named_with_the_right_article():
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """The solution with the cell that sets peak_para raising before it sets it, and an endless
-    loop added: graded once with course grade (a 6-second cell limit: time enough for IPython
-    to format a pandas traceback on a busy machine)."""
+    loop added: graded once with course grade (a 15-second cell limit: time enough for IPython
+    to format a pandas traceback on a busy machine). The loop sleeps: a timeout is reported the
+    same either way, and a loop that burns the CPU is test_hostile's."""
     tmp = tmp_path_factory.mktemp("reports")
     nb = EX.notebook()
     nb.metadata["course"] = {"exercise": EX.id}
     for cell in nb.cells:
         if cell.cell_type == "code" and "peak_para = " in cell.source:
             cell.source = 'counts = paras["paragraph"]\n' + cell.source
-    nb.cells.append(nbformat.v4.new_code_cell("while True:\n    pass"))
+    nb.cells.append(nbformat.v4.new_code_cell("while True:\n    __import__('time').sleep(1)"))
     path = tmp / "stopped.ipynb"
     nbformat.write(nb, path)
     proc = subprocess.run([COURSE, "grade", path, "--cell-timeout", "15"], capture_output=True, text=True, timeout=120)

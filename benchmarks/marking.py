@@ -30,7 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
+from course.content import validate
+
+validate.jsonschema()  # nbformat imports jsonschema: without its slow plug-in (1.2 s a start)
+import nbformat  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

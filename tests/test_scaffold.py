@@ -626,7 +626,9 @@ def test_a_new_chapter_leaves_the_fast_tests_green_with_no_test_edited(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}
     env["PYTHONPATH"] = str(repo)
     # -v: each test's id is printed, so the run itself shows that the copy's tests see the chapter.
-    pytest_cmd = [sys.executable, "-m", "pytest", "-m", "not slow", "-v", "-p", "no:cacheprovider"]
+    # One process (-n 0): the run around it keeps both cores busy, and a second process would
+    # only collect the tests again.
+    pytest_cmd = [sys.executable, "-m", "pytest", "-m", "not slow", "-v", "-n", "0", "-p", "no:cacheprovider"]
     proc = subprocess.run(pytest_cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=3600)
     assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-2000:]
     assert f"[{slug}]" in proc.stdout, "the copy's tests see the new chapter"

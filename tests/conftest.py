@@ -44,6 +44,7 @@ from helpers import (
     offline_env,
     reuse_executed,
     run,
+    run_folder,
     shared,
     watch,
 )
@@ -165,9 +166,7 @@ def installation(request, tmp_path_factory):
     any grader running meanwhile in the other test process would see its files change and
     refuse to grade. So every test holds a shared lock for the run, and that test an exclusive
     one: it runs while no other test does."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
+    base = run_folder(tmp_path_factory)
     alone = request.node.get_closest_marker("changes_the_installation") is not None
     with open(base / "installation.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)

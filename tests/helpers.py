@@ -74,10 +74,16 @@ def shared(tmp_path_factory, name: str, make) -> Path:
     """``make(folder)`` run once per test run, not once per process: under pytest-xdist each
     worker has its own session fixtures, so the first worker to get here makes the thing under
     a file lock while the others wait, then all read it. ``make`` returns a path in ``folder``."""
+    return made_once(run_folder(tmp_path_factory), name, make)
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """The test run's own temporary folder: under pytest-xdist, the one above each worker's
+    (``popen-gw0``...). A pytest that a test starts may inherit PYTEST_XDIST_WORKER, so the
+    name is checked too: otherwise it would share things with every run in the system's /tmp."""
     base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # the run's folder, above each worker's own
-    return made_once(base, name, make)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return base.parent if worker and base.name == f"popen-{worker}" else base
 
 
 def made_once(base: Path, name: str, make) -> Path:

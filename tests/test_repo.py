@@ -114,6 +114,25 @@ def test_two_processes_make_a_shared_thing_once(tmp_path):
     assert (tmp_path / "calls").read_text().splitlines() == ["made", "made"]  # the failure, then one
 
 
+def test_the_run_folder_is_above_a_workers_own_and_nowhere_else(tmp_path, monkeypatch):
+    """A pytest that a test starts inherits PYTEST_XDIST_WORKER: its shared things must stay in
+    its own folder, not go up into the system's /tmp, where another run's would be found."""
+    from helpers import run_folder
+
+    class Factory:
+        def __init__(self, base):
+            self.base = base
+
+        def getbasetemp(self):
+            return self.base
+
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    assert run_folder(Factory(tmp_path / "pytest-7" / "popen-gw1")) == tmp_path / "pytest-7"
+    assert run_folder(Factory(tmp_path / "pytest-8")) == tmp_path / "pytest-8"
+    monkeypatch.delenv("PYTEST_XDIST_WORKER")
+    assert run_folder(Factory(tmp_path / "pytest-9")) == tmp_path / "pytest-9"
+
+
 def test_the_modules_kept_in_one_process_exist():
     """A renamed module would silently lose its place in ONE_PROCESS (and run its costly fixture
     in both processes, or its tests beside each other's changes)."""

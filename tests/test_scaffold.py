@@ -623,7 +623,8 @@ def test_a_new_chapter_leaves_the_fast_tests_green_with_no_test_edited(tmp_path)
     subprocess.run([*git, "commit", "-q", "-m", "a new chapter"], check=True)
     slug = f"{NUMBER:02d}_minutes_meeting"
 
-    env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT"}
+    # As a developer runs it: not as a worker of this run (pytest-xdist's PYTEST_XDIST_WORKER).
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_ROOT" and not k.startswith("PYTEST_")}
     env["PYTHONPATH"] = str(repo)
     # -v: each test's id is printed, so the run itself shows that the copy's tests see the chapter.
     # One process (-n 0): the run around it keeps both cores busy, and a second process would

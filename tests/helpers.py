@@ -67,6 +67,7 @@ LONG = {
     "tests/test_scaffold.py::test_a_new_chapter_leaves_the_fast_tests_green_with_no_test_edited": "the fast "
     "tests, run again in a copy with a sixth chapter",
     "tests/test_publish.py::test_make_release_end_to_end": "builds both editions and prints the handouts",
+    "tests/test_sandbox.py::test_a_fork_bomb_is_contained": "waits 30 s for the processes it forks (little CPU)",
 }
 
 

@@ -450,9 +450,9 @@ def test_the_setup_cell_installs_the_course_in_a_fresh_environment(fresh, publis
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_alone_in_a_fresh_environment(fresh, published, tmp_path, name):
-    """Each notebook, alone in a folder, in the fresh environment with the course installed as
-    its setup cell installs it (the test above): it runs to the end and writes nothing beside
-    itself."""
+    """Each notebook, alone in a folder, in the fresh environment with the course installed
+    (by the setup cell, in the test above; by pip if a test since has uninstalled it): its setup
+    cell is the one that test ran, and it runs to the end and writes nothing beside itself."""
     nb = nbformat.read(published / name, as_version=4)
     assert next(c for c in nb.cells if c.cell_type == "code").source.endswith(setup_cell.setup_cell())
     if not fresh.has_course():
